@@ -1,0 +1,131 @@
+"""The `bailiff` command: server, worker, database, keys, organisations, writs, auditing, demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bailiff.config import load_settings
+from bailiff.core.errors import BailiffError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Bailiff: register of writs of enforcement, intake and verification.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+keys_app = typer.Typer(no_args_is_help=True, help="Ed25519 keys.")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+def fail(message: str) -> None:
+    """Stop with one clear line on stderr."""
+    raise CliError(message)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+          workers: Annotated[int, typer.Option(help="Server processes")] = 1) -> None:
+    """Start the API and pages (migrating the database on first start)."""
+    import uvicorn
+
+    from bailiff.core.db import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    typer.echo(f"Bailiff on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
+    uvicorn.run("bailiff.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option(help="Deliver what is due now, then exit")] = False) -> None:
+    """Deliver outbox events (receipts to issuers) with retries until stopped."""
+    import logging
+
+    from bailiff.core import worker as outbox_worker
+    from bailiff.core.crypto import SigningKey
+    from bailiff.core.db import Database, upgrade
+    from bailiff.orgs import webhooks
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings()
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    handlers = webhooks.handlers(database, SigningKey.load_or_create(settings.service_key_path),
+                                 timeout=settings.webhook_timeout_seconds)
+    outbox_worker.run_forever(database, handlers, max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from bailiff.core.db import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"database at {revision}", err=True)
+
+
+@keys_app.command("generate")
+def keys_generate(out: Annotated[Path, typer.Option(help="Directory for private.pem and public.pem")]) -> None:
+    """Create an Ed25519 key pair: DIR/private.pem (PKCS#8) and DIR/public.pem (SPKI)."""
+    from bailiff.core.crypto import SigningKey
+
+    if (out / "private.pem").exists():
+        fail(f"{out / 'private.pem'} exists; refusing to overwrite a private key")
+    key = SigningKey.generate()
+    key.write_pair(out)
+    typer.echo(json.dumps({"key_id": key.key_id, "private": str(out / "private.pem"),
+                           "public": str(out / "public.pem")}))
+
+
+def _register_subcommands() -> None:
+    from bailiff.demo import cli as demo_cli
+    from bailiff.orgs import cli as orgs_cli
+    from bailiff.register import cli as register_cli
+
+    app.add_typer(orgs_cli.app, name="org")
+    app.add_typer(register_cli.writ_app, name="writ")
+    app.command("intake")(register_cli.intake)
+    app.command("verify")(register_cli.verify)
+    app.command("demo")(demo_cli.demo)
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    """Entry point: domain and usage errors become one line on stderr and a non-zero exit."""
+    try:
+        app(standalone_mode=False)
+    except (CliError, BailiffError) as exc:
+        detail = ""
+        if isinstance(exc, BailiffError) and exc.errors:
+            detail = ": " + "; ".join(f"{e.field} [{e.rule}] {e.message}" for e in exc.errors)
+        typer.echo(f"error: {exc}{detail}", err=True)
+        sys.exit(1)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and aborts carry their own exit codes
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("aborted", err=True)
+            sys.exit(130)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Settings: the only place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("BAILIFF_DATA_DIR", "var")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment settings, read once from BAILIFF_* environment variables."""
+
+    data_dir: Path = field(default_factory=_default_data_dir)
+    database_url: str = ""
+    jurisdiction: str = "ru"
+    # Public base URL printed in receipts and used by `bailiff demo` to announce itself.
+    public_url: str = "http://127.0.0.1:8000"
+    # Outbox delivery: how many times an event is retried before it is parked for an operator.
+    outbox_max_attempts: int = 12
+    webhook_timeout_seconds: float = 10.0
+
+    @property
+    def service_key_path(self) -> Path:
+        """Where the service's own Ed25519 key (tree heads, receipts) is kept."""
+        return self.data_dir / "service-key.pem"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the embedded SQLite default is in use."""
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment (defaults give the embedded SQLite database)."""
+    data_dir = _default_data_dir()
+    url = os.environ.get("BAILIFF_DATABASE_URL") or f"sqlite:///{data_dir / 'bailiff.sqlite3'}"
+    if url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        jurisdiction=os.environ.get("BAILIFF_JURISDICTION", "ru").lower(),
+        public_url=os.environ.get("BAILIFF_PUBLIC_URL", "http://127.0.0.1:8000"),
+        outbox_max_attempts=int(os.environ.get("BAILIFF_OUTBOX_MAX_ATTEMPTS", "12")),
+        webhook_timeout_seconds=float(os.environ.get("BAILIFF_WEBHOOK_TIMEOUT", "10")),
+    )

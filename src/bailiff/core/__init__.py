@@ -1,0 +1,1 @@
+"""Shared pieces every context stands on: database, errors, crypto, log, audit, outbox."""

@@ -1,0 +1,172 @@
+"""Signatures and canonical forms.
+
+Documents are signed over their RFC 8785 (JSON Canonicalization Scheme) form. Ed25519 is the
+default scheme; the registry below lets GOST R 34.10-2012 join behind the same interface.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical JSON bytes of a JSON value."""
+    return rfc8785.dumps(value)
+
+
+def sha256(data: bytes) -> bytes:
+    """SHA-256 digest."""
+    return hashlib.sha256(data).digest()
+
+
+def document_hash(document: dict[str, Any]) -> bytes:
+    """SHA-256 over the canonical form: the identity of a signed document."""
+    return sha256(canonical_json(document))
+
+
+def b64encode(data: bytes) -> str:
+    """Standard base64 text (RFC 4648 §4)."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64decode(text: str) -> bytes:
+    """Decode standard base64 strictly; raises ValueError on anything else."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError("not valid base64") from exc
+
+
+class SignatureScheme(Protocol):
+    """A signature algorithm: public keys travel as DER SubjectPublicKeyInfo bytes."""
+
+    name: str
+
+    def verify(self, public_key_der: bytes, signature: bytes, message: bytes) -> bool: ...
+
+    def check_public_key(self, public_key_der: bytes) -> None: ...
+
+
+class Ed25519Scheme:
+    """Ed25519 (RFC 8032) via the cryptography package."""
+
+    name = "Ed25519"
+
+    def verify(self, public_key_der: bytes, signature: bytes, message: bytes) -> bool:
+        """True when the signature is valid for the message under the key."""
+        key = serialization.load_der_public_key(public_key_der)
+        if not isinstance(key, Ed25519PublicKey):
+            return False
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    def check_public_key(self, public_key_der: bytes) -> None:
+        """Raise ValueError unless the bytes are an Ed25519 SubjectPublicKeyInfo."""
+        key = serialization.load_der_public_key(public_key_der)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("the public key is not an Ed25519 key")
+
+
+SCHEMES: dict[str, SignatureScheme] = {"Ed25519": Ed25519Scheme()}
+
+
+def key_id(public_key_der: bytes) -> str:
+    """Key identifier: hex SHA-256 of the DER SubjectPublicKeyInfo (as RFC 9162 log IDs)."""
+    return hashlib.sha256(public_key_der).hexdigest()
+
+
+def public_der_from_pem(pem: bytes) -> bytes:
+    """DER SubjectPublicKeyInfo from a PEM public key (raises ValueError if not one)."""
+    key = serialization.load_pem_public_key(pem)
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An Ed25519 private key with its public half and key id."""
+
+    private: Ed25519PrivateKey
+
+    @property
+    def public_der(self) -> bytes:
+        """DER SubjectPublicKeyInfo."""
+        return self.private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    @property
+    def public_pem(self) -> bytes:
+        """PEM SubjectPublicKeyInfo."""
+        return self.private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    @property
+    def key_id(self) -> str:
+        """Key id of the public half."""
+        return key_id(self.public_der)
+
+    def sign(self, message: bytes) -> bytes:
+        """Ed25519 signature of the message."""
+        return self.private.sign(message)
+
+    def private_pem(self) -> bytes:
+        """Unencrypted PKCS#8 PEM."""
+        return self.private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        """A fresh random key."""
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def load(cls, path: Path) -> SigningKey:
+        """Load a PKCS#8 PEM private key (ValueError if it is not Ed25519)."""
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path.name} is not an Ed25519 private key")
+        return cls(key)
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> SigningKey:
+        """Load the key at `path`, creating it (mode 0600) on first use."""
+        if path.exists():
+            return cls.load(path)
+        key = cls.generate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(key.private_pem())
+        tmp.chmod(0o600)
+        tmp.replace(path)  # atomic: two processes starting at once never see half a key
+        return cls.load(path)
+
+    def write_pair(self, directory: Path) -> None:
+        """Write private.pem (0600) and public.pem into `directory`."""
+        directory.mkdir(parents=True, exist_ok=True)
+        private = directory / "private.pem"
+        private.write_bytes(self.private_pem())
+        private.chmod(0o600)
+        (directory / "public.pem").write_bytes(self.public_pem)
+
+
+def sign_envelope(document: dict[str, Any], key: SigningKey) -> dict[str, Any]:
+    """Wrap a document in a signed envelope: Ed25519 over its RFC 8785 form."""
+    return {
+        "document": document,
+        "signature": {"alg": "Ed25519", "key_id": key.key_id, "value": b64encode(key.sign(canonical_json(document)))},
+    }

@@ -1,0 +1,187 @@
+"""The transparency log's storage: RFC 9162 leaves, perfect-subtree nodes and signed tree heads.
+
+Appending takes the single `log_state` row lock, so leaves get consecutive indices in commit
+order; the register takes this lock first in every transaction that changes a writ, which also
+serialises those changes (the reason two presentations of one writ can never both win).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, insert, select, text, tuple_
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bailiff.core import merkle
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import SigningKey, b64encode
+from bailiff.core.db import Base
+from bailiff.core.errors import NotFound, ValidationFailed, FieldError
+
+
+class LogState(Base):
+    """The single row holding the current tree size (and the lock appends take)."""
+
+    __tablename__ = "log_state"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+
+
+class LogLeaf(Base):
+    """A leaf: the exact bytes that were hashed, and when."""
+
+    __tablename__ = "log_leaves"
+
+    leaf_index: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False)
+    leaf_data: Mapped[bytes] = mapped_column(LargeBinary)
+    appended_at: Mapped[datetime]
+
+
+class LogNode(Base):
+    """Hash of a perfect subtree (level 0: leaf hashes), see bailiff.core.merkle."""
+
+    __tablename__ = "log_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class SqlNodeReader:
+    """merkle.NodeReader over the log_nodes table: one query per call."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_nodes(self, keys: Collection[merkle.NodeKey]) -> Mapping[merkle.NodeKey, bytes]:
+        """Fetch the requested node hashes in one round trip."""
+        if not keys:
+            return {}
+        found: dict[merkle.NodeKey, bytes] = {}
+        key_list = list(keys)
+        # Chunked so that very large requests stay under backend parameter limits.
+        for start in range(0, len(key_list), 400):
+            chunk = key_list[start : start + 400]
+            rows = self.session.execute(
+                select(LogNode.level, LogNode.idx, LogNode.hash).where(tuple_(LogNode.level, LogNode.idx).in_(chunk))
+            )
+            for level, idx, digest in rows:
+                found[(level, idx)] = bytes(digest)
+        return found
+
+
+def lock(session: Session) -> int:
+    """Take the log lock for this transaction and return the current tree size."""
+    stmt = select(LogState.tree_size).where(LogState.id == 1)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    size = session.scalar(stmt)
+    if size is None:
+        raise RuntimeError("log_state row missing: run `bailiff db upgrade`")
+    return int(size)
+
+
+def append(session: Session, leaves: Sequence[bytes], *, tree_size: int) -> int:
+    """Append leaves after `lock` returned `tree_size`; returns the index of the first one.
+
+    Costs O(len(leaves) + log n): only the new perfect subtrees are written.
+    """
+    if not leaves:
+        return tree_size
+    now = utcnow()
+    hashes = [merkle.leaf_hash(data) for data in leaves]
+    nodes = merkle.appended_nodes(tree_size, hashes, SqlNodeReader(session))
+    session.execute(
+        insert(LogLeaf),
+        [{"leaf_index": tree_size + i, "leaf_data": data, "appended_at": now} for i, data in enumerate(leaves)],
+    )
+    session.execute(insert(LogNode), [{"level": k[0], "idx": k[1], "hash": h} for k, h in nodes])
+    session.execute(
+        text("UPDATE log_state SET tree_size = :size WHERE id = 1"), {"size": tree_size + len(leaves)}
+    )
+    return tree_size
+
+
+def current_size(session: Session) -> int:
+    """The committed tree size, without taking the lock."""
+    return int(session.scalar(select(LogState.tree_size).where(LogState.id == 1)) or 0)
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    """A signed tree head (RFC 9162 §4.10 TreeHeadDataV2, signed by the service key)."""
+
+    tree_size: int
+    root_hash: bytes
+    timestamp: int
+    key_id: str
+    signature: bytes
+
+    def as_json(self) -> dict[str, object]:
+        """The public JSON form served at /api/v1/log/tree-head."""
+        return {
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash.hex(),
+            "timestamp": self.timestamp,
+            "key_id": self.key_id,
+            "signature": b64encode(self.signature),
+        }
+
+
+def tree_head_message(*, timestamp: int, tree_size: int, root_hash: bytes) -> bytes:
+    """TLS encoding of TreeHeadDataV2 (RFC 9162 §4.10): uint64, uint64, opaque<32..2^8-1>."""
+    return struct.pack(">QQB", timestamp, tree_size, len(root_hash)) + root_hash
+
+
+def signed_tree_head(session: Session, key: SigningKey) -> TreeHead:
+    """Sign the current tree head with the service key."""
+    size = current_size(session)
+    root = merkle.root_hash(size, SqlNodeReader(session))
+    timestamp = to_millis(utcnow())
+    signature = key.sign(tree_head_message(timestamp=timestamp, tree_size=size, root_hash=root))
+    return TreeHead(size, root, timestamp, key.key_id, signature)
+
+
+def leaf(session: Session, index: int) -> bytes:
+    """The exact bytes of leaf `index` (NotFound past the end)."""
+    data = session.scalar(select(LogLeaf.leaf_data).where(LogLeaf.leaf_index == index))
+    if data is None:
+        raise NotFound(f"the log has no leaf {index}")
+    return bytes(data)
+
+
+def _check_size(session: Session, tree_size: int, field: str) -> None:
+    size = current_size(session)
+    if tree_size > size:
+        raise ValidationFailed(
+            f"{field}={tree_size} is beyond the current tree size {size}",
+            errors=[FieldError(field, "log.tree_size.beyond_head", f"must be at most {size}")],
+        )
+
+
+def inclusion(session: Session, *, leaf_index: int, tree_size: int) -> tuple[bytes, list[bytes]]:
+    """Leaf hash and RFC 9162 audit path of `leaf_index` in the tree of `tree_size` leaves."""
+    if tree_size < 1 or not 0 <= leaf_index < tree_size:
+        raise ValidationFailed(
+            "leaf_index must be below tree_size, and tree_size at least 1",
+            errors=[FieldError("leaf_index", "log.leaf_index.range", f"0 <= leaf_index < tree_size ({tree_size})")],
+        )
+    _check_size(session, tree_size, "tree_size")
+    reader = SqlNodeReader(session)
+    leaf_hash = reader.get_nodes([(0, leaf_index)])[(0, leaf_index)]
+    return leaf_hash, merkle.inclusion_proof(leaf_index, tree_size, reader)
+
+
+def consistency(session: Session, *, first: int, second: int) -> list[bytes]:
+    """RFC 9162 consistency proof between tree sizes `first` and `second`."""
+    if not 0 < first <= second:
+        raise ValidationFailed(
+            "0 < first <= second is required",
+            errors=[FieldError("first", "log.consistency.range", "first must be positive and at most second")],
+        )
+    _check_size(session, second, "second")
+    return merkle.consistency_proof(first, second, SqlNodeReader(session))

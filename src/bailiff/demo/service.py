@@ -1,0 +1,162 @@
+"""Demo data through the real use cases: organisations, keys, signed writs, transitions."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bailiff.config import Settings
+from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.clock import today
+from bailiff.core.crypto import SigningKey, sign_envelope
+from bailiff.core.db import Database
+from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs
+from bailiff.jurisdictions import load_profile
+from bailiff.orgs import service as orgs
+from bailiff.orgs.models import Organization
+from bailiff.register import service as register
+
+SERVICE_CODE = "FSSP-RU"
+BATCH = 500
+
+
+def _issuer_key(keys_dir: Path, code: str) -> SigningKey:
+    path = keys_dir / code / "private.pem"
+    key = SigningKey.load_or_create(path)
+    (path.parent / "public.pem").write_bytes(key.public_pem)
+    return key
+
+
+def _ensure_org(database: Database, tokens: Path, *, kind: str, code: str, name: str, region: str | None,
+                key: SigningKey | None) -> Actor:
+    """Create the organisation once; its token is kept in demo-keys/tokens.json for trying the API."""
+    with database.transaction() as session:
+        org = session.scalar(select(Organization).where(Organization.code == code))
+        if org is not None:
+            return Actor(kind="org", ident=code, role=kind, org_id=org.id)
+        new = orgs.add_org(session=session, kind=kind, code=code, name=name, actor=CLI_ADMIN, region=region,
+                           public_key_der=key.public_der if key else None)
+    known = json.loads(tokens.read_text()) if tokens.exists() else {}
+    known[code] = new.token
+    tokens.write_text(json.dumps(known, indent=1))
+    tokens.chmod(0o600)
+    return Actor(kind="org", ident=code, role=kind, org_id=new.id)
+
+
+def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
+             on_progress: Callable[[int], None] | None = None, on_date: date | None = None) -> dict[str, Any]:
+    """Register `writs` generated writs (some forged, re-sent, or duplicates); return a summary."""
+    rng = random.Random(seed)
+    profile = load_profile(settings.jurisdiction)
+    keys_dir = settings.data_dir / "demo-keys"
+    when = on_date or today()
+    issuers = make_issuers(rng, 12)
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    tokens = keys_dir / "tokens.json"
+    actors: dict[str, Actor] = {}
+    keys: dict[str, SigningKey] = {}
+    for issuer in issuers:
+        keys[issuer.code] = _issuer_key(keys_dir, issuer.code)
+        actors[issuer.code] = _ensure_org(database, tokens, kind=issuer.kind, code=issuer.code, name=issuer.name,
+                                          region=issuer.region, key=keys[issuer.code])
+    service_actor = _ensure_org(database, tokens, kind="bailiff_service", code=SERVICE_CODE,
+                                name="Федеральная служба судебных приставов", region=None, key=None)
+    forger = SigningKey.generate()
+    counts = {"generated": 0, "accepted": 0, "replayed": 0, "rejected": 0, "forgeries": 0, "resends": 0,
+              "duplicates": 0, "presented": 0, "in_execution": 0}
+    rejections: dict[str, int] = {}
+    example: str | None = None
+    pending: dict[str, list[dict[str, Any]]] = {}
+    registered: list[tuple[DemoIssuer, dict[str, Any]]] = []
+    done = 0
+
+    def flush(code: str) -> None:
+        nonlocal example
+        batch = pending.pop(code, [])
+        if not batch:
+            return
+        with database.transaction() as session:
+            results = register.register_batch(session=session, envelopes=batch, actor=actors[code],
+                                              profile=profile, today=when)
+        for result in results:
+            if result.accepted:
+                counts["replayed" if result.replay else "accepted"] += 1
+                example = example or result.register_number
+            else:
+                counts["rejected"] += 1
+                for error in result.errors:
+                    rejections[error.rule] = rejections.get(error.rule, 0) + 1
+
+    for issuer, document in make_writs(rng, issuers, writs, when):
+        counts["generated"] += 1
+        envelope = sign_envelope(document, keys[issuer.code])
+        roll = rng.random()
+        if roll < 0.01:
+            # A forgery: a document signed with a key that is not the court's.
+            envelope = sign_envelope(document, forger)
+            envelope["signature"]["key_id"] = keys[issuer.code].key_id
+            counts["forgeries"] += 1
+        elif roll < 0.02:
+            # Tampering after signing: the amount was raised on the way.
+            claim = envelope["document"]["claim"]
+            if "amount" in claim:
+                claim["amount"] = f"{float(claim['amount']) * 10:.2f}"
+            counts["forgeries"] += 1
+        else:
+            registered.append((issuer, document))
+        pending.setdefault(issuer.code, []).append(envelope)
+        if roll > 0.98:
+            pending[issuer.code].append(envelope)  # the same writ sent twice: idempotent
+            counts["resends"] += 1
+        if len(pending[issuer.code]) >= BATCH:
+            flush(issuer.code)
+        done += 1
+        if on_progress and done % 100 == 0:
+            on_progress(done)
+    for code in list(pending):
+        flush(code)
+    _duplicates_and_transitions(database, rng, registered, keys, actors, service_actor, profile, when, counts)
+    if on_progress:
+        on_progress(done)
+    return {"database": settings.database_url.split("///")[-1] if settings.is_sqlite else "postgresql",
+            "issuers": len(issuers), **counts, "rejections_by_rule": rejections,
+            "example_register_number": example, "issuer_keys": str(keys_dir), "tokens": str(tokens)}
+
+
+def _duplicates_and_transitions(database: Database, rng: random.Random, registered: list[tuple[DemoIssuer, dict]],
+                                keys: dict[str, SigningKey], actors: dict[str, Actor], service_actor: Actor,
+                                profile: Any, when: date, counts: dict[str, int]) -> None:
+    """Present some writs, open execution on some, and have courts issue a few duplicates."""
+    sample = rng.sample(registered, min(len(registered), max(1, len(registered) // 5))) if registered else []
+    for i, (issuer, document) in enumerate(sample):
+        with database.transaction() as session:
+            from bailiff.core.crypto import document_hash
+
+            try:
+                writ = register.find_by_hash(session=session, document_hash=document_hash(document))
+            except Exception:  # noqa: BLE001 - a writ rejected for its own reasons
+                continue
+            if writ.status != "registered":
+                continue
+            if i % 10 == 0:
+                duplicate = dict(document, duplicate={"original_number": document["number"], "sequence": 1},
+                                 issue_date=when.isoformat())
+                results = register.register_batch(session=session, envelopes=[sign_envelope(duplicate, keys[issuer.code])],
+                                                  actor=actors[issuer.code], profile=profile, today=when)
+                counts["duplicates"] += int(results[0].accepted)
+                continue
+            register.transition(session=session, register_number=writ.register_number, action="present",
+                                reason="Заявление взыскателя о возбуждении исполнительного производства",
+                                actor=service_actor, department="ОСП по Хамовническому району")
+            counts["presented"] += 1
+            if i % 2 == 0:
+                register.transition(session=session, register_number=writ.register_number, action="start_execution",
+                                    reason="Возбуждено исполнительное производство (229-ФЗ ст. 30)",
+                                    actor=service_actor)
+                counts["in_execution"] += 1

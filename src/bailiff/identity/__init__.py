@@ -1,0 +1,1 @@
+"""Debtor and creditor identification: identifiers with check digits, names, matching."""

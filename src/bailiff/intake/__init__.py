@@ -1,0 +1,1 @@
+"""Electronic intake: sending files of signed writs to a register, resumable."""

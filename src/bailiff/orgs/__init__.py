@@ -1,0 +1,1 @@
+"""Organisations (courts, agencies, banks, the bailiff service), their keys and API tokens."""

@@ -1,0 +1,42 @@
+"""`bailiff org ...`: register organisations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bailiff.core.actor import CLI_ADMIN
+from bailiff.core.crypto import public_der_from_pem
+from bailiff.orgs import service
+
+app = typer.Typer(no_args_is_help=True, help="Organisations: courts, agencies, banks, the bailiff service.")
+
+
+@app.command("add")
+def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, bank or admin")],
+        code: Annotated[str, typer.Option(help="Unique code, e.g. MS-77-0123")],
+        name: Annotated[str, typer.Option(help="Full official name")],
+        public_key: Annotated[Path | None, typer.Option(help="PEM public key (SPKI) the organisation signs with")] = None,
+        region: Annotated[str | None, typer.Option(help="Region code")] = None,
+        callback_url: Annotated[str | None, typer.Option(help="Where receipts are delivered")] = None) -> None:
+    """Register an organisation and print JSON with its API token (shown only once)."""
+    from bailiff.config import load_settings
+    from bailiff.core.db import Database, upgrade
+
+    settings = load_settings()
+    der = None
+    if public_key is not None:
+        try:
+            der = public_der_from_pem(public_key.read_bytes())
+        except ValueError as exc:
+            raise ValueError(f"{public_key}: not a PEM public key ({exc})") from exc
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        new = service.add_org(session=session, kind=kind, code=code, name=name, actor=CLI_ADMIN, region=region,
+                              public_key_der=der, callback_url=callback_url)
+    typer.echo(json.dumps({"id": new.id, "code": new.code, "kind": new.kind, "key_id": new.key_id,
+                           "token": new.token}))

@@ -1,0 +1,117 @@
+"""Use cases of the orgs context."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bailiff.core import audit
+from bailiff.core.actor import Actor
+from bailiff.core.clock import utcnow
+from bailiff.core.crypto import SCHEMES, key_id
+from bailiff.core.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
+from bailiff.orgs.models import ApiToken, OrgKey, Organization
+from bailiff.orgs.rules import ORG_KINDS, role_of
+
+
+@dataclass(frozen=True)
+class NewOrg:
+    """An organisation just created, with the only copy of its token."""
+
+    id: int
+    code: str
+    kind: str
+    token: str
+    key_id: str | None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_org(
+    *,
+    session: Session,
+    kind: str,
+    code: str,
+    name: str,
+    actor: Actor,
+    region: str | None = None,
+    public_key_der: bytes | None = None,
+    callback_url: str | None = None,
+) -> NewOrg:
+    """Register an organisation with an optional Ed25519 key; returns its first API token."""
+    if kind not in ORG_KINDS:
+        raise ValidationFailed(
+            f"unknown organisation kind {kind!r}",
+            errors=[FieldError("kind", "org.kind.known", f"one of {', '.join(ORG_KINDS)}")],
+        )
+    if not code.strip() or not name.strip():
+        raise ValidationFailed("code and name are required", errors=[FieldError("code", "org.code.required", "non-empty")])
+    if session.scalar(select(Organization.id).where(Organization.code == code)) is not None:
+        raise Conflict(f"an organisation with code {code!r} exists", errors=[FieldError("code", "org.code.unique", "codes are unique")])
+    now = utcnow()
+    org = Organization(kind=kind, code=code, name=name, region=region, active=True, callback_url=callback_url, created_at=now)
+    session.add(org)
+    session.flush()
+    kid = None
+    if public_key_der is not None:
+        kid = _add_key(session, org, public_key_der)
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=_token_hash(token), org_id=org.id, created_at=now))
+    audit.record(session, [audit.audit_row(actor=actor, action="org.added", subject_type="org", subject_id=code,
+                                          details={"kind": kind, "name": name, "key_id": kid, "region": region})])
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent add with the same code
+        raise Conflict(f"an organisation with code {code!r} exists") from exc
+    return NewOrg(org.id, code, kind, token, kid)
+
+
+def _add_key(session: Session, org: Organization, public_key_der: bytes, alg: str = "Ed25519") -> str:
+    scheme = SCHEMES[alg]
+    try:
+        scheme.check_public_key(public_key_der)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), errors=[FieldError("public_key", "key.ed25519", str(exc))]) from exc
+    kid = key_id(public_key_der)
+    if session.get(OrgKey, kid) is not None:
+        raise Conflict("this public key is already registered", errors=[FieldError("public_key", "key.unique", "one key, one owner")])
+    session.add(OrgKey(key_id=kid, org_id=org.id, alg=alg, public_key=public_key_der, created_at=utcnow()))
+    return kid
+
+
+def authenticate(*, session: Session, token: str) -> Actor:
+    """The actor behind an API token (Unauthorized if unknown, revoked or inactive)."""
+    row = session.execute(
+        select(Organization, ApiToken.revoked_at)
+        .join(ApiToken, ApiToken.org_id == Organization.id)
+        .where(ApiToken.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row[1] is not None or not row[0].active:
+        raise Unauthorized("the API token is unknown, revoked, or its organisation is inactive")
+    org = row[0]
+    return Actor(kind="org", ident=org.code, role=role_of(org.kind), org_id=org.id)
+
+
+def get_org(*, session: Session, code: str) -> Organization:
+    """An organisation by code."""
+    org = session.scalar(select(Organization).where(Organization.code == code))
+    if org is None:
+        raise NotFound(f"no organisation with code {code!r}")
+    return org
+
+
+def keys_by_id(*, session: Session, key_ids: set[str]) -> dict[str, tuple[OrgKey, Organization]]:
+    """Registered keys with their owners, for verifying a batch of signatures in one query."""
+    if not key_ids:
+        return {}
+    rows = session.execute(
+        select(OrgKey, Organization).join(Organization, Organization.id == OrgKey.org_id).where(OrgKey.key_id.in_(key_ids))
+    )
+    return {key.key_id: (key, org) for key, org in rows}

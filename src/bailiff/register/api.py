@@ -1,0 +1,111 @@
+"""JSON routes of the register: intake, transitions, public verification, the log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
+
+from bailiff.core import translog
+from bailiff.core.crypto import b64encode
+from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from bailiff.register import service
+from bailiff.register.schemas import Envelope, TransitionIn
+from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey
+
+router = APIRouter(prefix="/api/v1")
+
+ENVELOPE_SCHEMA = {"content": {"application/json": {"schema": Envelope.model_json_schema()}}}
+BATCH_SCHEMA = {"content": {"application/json": {"schema": {
+    "type": "object", "required": ["envelopes"],
+    "properties": {"envelopes": {"type": "array", "maxItems": service.MAX_BATCH,
+                                 "items": Envelope.model_json_schema()}}}}}}
+
+RegisterNumber = Annotated[str, Path(pattern=r"^[A-Z]{2}-\d{4}-\d{9}$", description="e.g. RU-2026-000000001")]
+
+
+@router.post("/writs", status_code=201, openapi_extra={"requestBody": ENVELOPE_SCHEMA}, tags=["intake"],
+             summary="Register one signed writ (idempotent: a re-sent document returns its first result)")
+def post_writ(payload: RawJson, session: DbSession, actor: CurrentActor, profile: CurrentProfile,
+              response: Response) -> dict[str, Any]:
+    (result,) = service.register_batch(session=session, envelopes=[payload], actor=actor, profile=profile)
+    if not result.accepted:
+        if any(e.rule == "issuer.token_mismatch" for e in result.errors):
+            raise Forbidden("this token may not submit writs of that issuer", errors=result.errors)
+        error = Conflict if result.conflict else ValidationFailed
+        raise error("the writ was not registered", errors=result.errors)
+    if result.replay:
+        response.status_code = 200
+    body = result.as_json()
+    body.pop("index")
+    body.pop("result")
+    return body
+
+
+@router.post("/writs/batch", openapi_extra={"requestBody": BATCH_SCHEMA}, tags=["intake"],
+             summary="Register up to 10,000 signed writs; each item is accepted or rejected on its own")
+def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profile: CurrentProfile) -> JSONResponse:
+    envelopes = payload.get("envelopes") if isinstance(payload, dict) else None
+    if not isinstance(envelopes, list):
+        raise ValidationFailed("the body must be {\"envelopes\": [...]}",
+                               errors=[FieldError("envelopes", "schema.list_type", "a list of envelopes")])
+    if not 1 <= len(envelopes) <= service.MAX_BATCH:
+        raise ValidationFailed(f"a batch holds 1 to {service.MAX_BATCH} envelopes",
+                               errors=[FieldError("envelopes", "batch.size", f"got {len(envelopes)}")])
+    results = service.register_batch(session=session, envelopes=envelopes, actor=actor, profile=profile)
+    accepted = sum(r.accepted for r in results)
+    return JSONResponse({"accepted": accepted, "rejected": len(results) - accepted,
+                         "items": [r.as_json() for r in results]})
+
+
+@router.post("/writs/{register_number}/transitions", tags=["register"],
+             summary="Present, start execution, complete, return or recall a writ")
+def post_transition(register_number: RegisterNumber, body: TransitionIn, session: DbSession,
+                    actor: CurrentActor) -> dict[str, Any]:
+    result = service.transition(session=session, register_number=register_number, action=body.action,
+                                reason=body.reason, actor=actor, department=body.department)
+    return {"register_number": result.register_number, "status": result.status, "leaf_index": result.leaf_index}
+
+
+@router.get("/writs/{register_number}/verification", tags=["verification"],
+            summary="Public proof that a writ is registered (no personal data)")
+def get_verification(register_number: RegisterNumber, session: ReadSession) -> dict[str, Any]:
+    return service.verification(session=session, register_number=register_number)
+
+
+@router.get("/writs", tags=["verification"], summary="Find a writ's register number by its document hash")
+def find_writ(session: ReadSession,
+              document_hash: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$")]) -> dict[str, Any]:
+    writ = service.find_by_hash(session=session, document_hash=bytes.fromhex(document_hash))
+    return {"register_number": writ.register_number, "status": writ.status, "leaf_index": writ.leaf_index}
+
+
+@router.get("/log/tree-head", tags=["log"], summary="The current signed tree head (RFC 9162 §4.10)")
+def get_tree_head(session: ReadSession, key: ServiceKey) -> dict[str, Any]:
+    return translog.signed_tree_head(session, key).as_json()
+
+
+@router.get("/log/public-key", tags=["log"], summary="The service key that signs tree heads (PEM)")
+def get_public_key(key: ServiceKey) -> dict[str, Any]:
+    return {"key_id": key.key_id, "alg": "Ed25519", "public_key_pem": key.public_pem.decode()}
+
+
+@router.get("/log/leaves/{index}", tags=["log"], summary="The exact bytes of one leaf")
+def get_leaf(index: Annotated[int, Path(ge=0)], session: ReadSession) -> dict[str, Any]:
+    return {"leaf_index": index, "leaf_data": b64encode(translog.leaf(session, index))}
+
+
+@router.get("/log/proofs/inclusion", tags=["log"], summary="RFC 9162 §2.1.3 inclusion proof")
+def get_inclusion(session: ReadSession, leaf_index: Annotated[int, Query(ge=0)],
+                  tree_size: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+    leaf_hash, path = translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size)
+    return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": leaf_hash.hex(),
+            "audit_path": [h.hex() for h in path]}
+
+
+@router.get("/log/proofs/consistency", tags=["log"], summary="RFC 9162 §2.1.4 consistency proof")
+def get_consistency(session: ReadSession, first: Annotated[int, Query(ge=1)],
+                    second: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+    proof = translog.consistency(session, first=first, second=second)
+    return {"first": first, "second": second, "proof": [h.hex() for h in proof]}

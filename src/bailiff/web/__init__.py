@@ -1,0 +1,1 @@
+"""The web layer: app wiring, auth dependencies, problem+json, templates."""

@@ -1,0 +1,75 @@
+"""Typed dependencies: database sessions, the current actor, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from bailiff.core.actor import Actor
+from bailiff.core.crypto import SigningKey
+from bailiff.core.db import Database
+from bailiff.core.errors import FieldError, Unauthorized, ValidationFailed
+from bailiff.jurisdictions import Profile
+from bailiff.orgs import service as orgs
+
+_bearer = HTTPBearer(auto_error=False, description="The organisation's API token")
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_profile(request: Request) -> Profile:
+    return request.app.state.profile
+
+
+def get_service_key(request: Request) -> SigningKey:
+    return request.app.state.service_key
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session whose transaction commits when the handler returns without error."""
+    with get_database(request).transaction() as session:
+        yield session
+
+
+def get_read_db(request: Request) -> Iterator[Session]:
+    """A read-only session (never waits for writers on SQLite)."""
+    with get_database(request).reading() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+ReadSession = Annotated[Session, Depends(get_read_db)]
+CurrentProfile = Annotated[Profile, Depends(get_profile)]
+ServiceKey = Annotated[SigningKey, Depends(get_service_key)]
+
+
+def get_actor(request: Request,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+    """The organisation behind the bearer token."""
+    if credentials is None:
+        raise Unauthorized("send the organisation's API token as 'Authorization: Bearer <token>'")
+    with get_database(request).reading() as session:
+        return orgs.authenticate(session=session, token=credentials.credentials)
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+async def raw_json(request: Request) -> Any:
+    """The request body parsed with orjson (large batches skip the slower generic path)."""
+    body = await request.body()
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed("the body is not valid JSON",
+                               errors=[FieldError("body", "json.syntax", str(exc))]) from exc
+
+
+RawJson = Annotated[Any, Depends(raw_json)]
