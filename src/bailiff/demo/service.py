@@ -17,6 +17,7 @@ from bailiff.core.clock import today
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
 from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs
+from bailiff.identity.identifiers import corrupt_check_digit
 from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs
 from bailiff.orgs.models import Organization
@@ -69,7 +70,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
                                 name="Федеральная служба судебных приставов", region=None, key=None)
     forger = SigningKey.generate()
     counts = {"generated": 0, "accepted": 0, "replayed": 0, "rejected": 0, "forgeries": 0, "resends": 0,
-              "duplicates": 0, "presented": 0, "in_execution": 0}
+              "duplicates": 0, "identifier_typos": 0, "presented": 0, "in_execution": 0}
     rejections: dict[str, int] = {}
     example: str | None = None
     pending: dict[str, list[dict[str, Any]]] = {}
@@ -103,11 +104,13 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
             envelope["signature"]["key_id"] = keys[issuer.code].key_id
             counts["forgeries"] += 1
         elif roll < 0.02:
-            # Tampering after signing: the amount was raised on the way.
-            claim = envelope["document"]["claim"]
-            if "amount" in claim:
-                claim["amount"] = f"{float(claim['amount']) * 10:.2f}"
+            # Tampering after signing: the debtor was swapped for someone else on the way.
+            envelope["document"]["debtors"][0]["address"] = "г. Москва, ул. Подставная, д. 1"
             counts["forgeries"] += 1
+        elif roll < 0.03 and _mistype_identifier(document):
+            # A clerk's typo in an identifier: the court signed it, the check digit catches it.
+            envelope = sign_envelope(document, keys[issuer.code])
+            counts["identifier_typos"] += 1
         else:
             registered.append((issuer, document))
         pending.setdefault(issuer.code, []).append(envelope)
@@ -127,6 +130,15 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
     return {"database": settings.database_url.split("///")[-1] if settings.is_sqlite else "postgresql",
             "issuers": len(issuers), **counts, "rejections_by_rule": rejections,
             "example_register_number": example, "issuer_keys": str(keys_dir), "tokens": str(tokens)}
+
+
+def _mistype_identifier(document: dict[str, Any]) -> bool:
+    """Corrupt the check digit of the first debtor's INN, if it has one."""
+    identifiers = document["debtors"][0].get("identifiers", {})
+    if "inn" not in identifiers:
+        return False
+    identifiers["inn"] = corrupt_check_digit(identifiers["inn"])
+    return True
 
 
 def _duplicates_and_transitions(database: Database, rng: random.Random, registered: list[tuple[DemoIssuer, dict]],
