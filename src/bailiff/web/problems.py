@@ -20,7 +20,7 @@ def problem_response(body: dict[str, Any]) -> JSONResponse:
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     out = ""
     for p in parts:
         out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
