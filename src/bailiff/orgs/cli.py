@@ -8,10 +8,6 @@ from typing import Annotated
 
 import typer
 
-from bailiff.core.actor import CLI_ADMIN
-from bailiff.core.crypto import public_der_from_pem
-from bailiff.orgs import service
-
 app = typer.Typer(no_args_is_help=True, help="Organisations: courts, agencies, banks, the bailiff service.")
 
 
@@ -23,8 +19,12 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
         region: Annotated[str | None, typer.Option(help="Region code")] = None,
         callback_url: Annotated[str | None, typer.Option(help="Where receipts are delivered")] = None) -> None:
     """Register an organisation and print JSON with its API token (shown only once)."""
+    # Imported here so that `bailiff --help` and other commands start fast.
     from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.core.crypto import public_der_from_pem
     from bailiff.core.db import Database, upgrade
+    from bailiff.orgs import service
 
     settings = load_settings()
     der = None

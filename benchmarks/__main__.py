@@ -1,0 +1,188 @@
+"""`python -m benchmarks [--full]`: the whole suite, one JSON document on stdout.
+
+Order of work: sign the corpus once (not timed as intake); then per backend, per server worker
+count, per size: a fresh database, the court registered in-process, the real server started as a
+separate process, batch intake, single POSTs, HTTP inclusion proofs, peak memory, server stopped.
+Then the in-process profile of register_batch on the largest database, and the log benchmark on a
+database of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from benchmarks import corpus as corpus_mod
+from benchmarks import databases, intake, logbench, profiling
+from benchmarks.common import client_peak_rss_mib, environment, log, utc_now_iso
+from benchmarks.server import Server
+
+DEFAULT_SIZES = (10_000, 100_000)
+FULL_SIZES = (10_000, 100_000, 1_000_000)
+PROFILE_BATCHES = 3  # warm-up, stage timings, cProfile
+TARGET_POSTGRES_WRITS_PER_S = 4000
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="also 1,000,000 writs (long)")
+    parser.add_argument("--sizes", help="comma-separated writ counts, multiples of 1000 (overrides --full)")
+    parser.add_argument("--backends", default=",".join(databases.BACKENDS), help="sqlite,postgresql")
+    parser.add_argument("--workers", default="1,2", help="server worker counts to try, e.g. 1,2")
+    parser.add_argument("--threads", type=int, default=2, help="concurrent client threads posting batches")
+    parser.add_argument("--singles", type=int, default=2000, help="single-writ POSTs after each load")
+    parser.add_argument("--http-proofs", type=int, default=500, help="HTTP inclusion-proof GETs after each load")
+    parser.add_argument("--postgres-url", default=databases.POSTGRES_ADMIN_URL,
+                        help="admin URL of the PostgreSQL server (benchmark databases are created on it)")
+    parser.add_argument("--out-dir", default="bench-results", help="where <timestamp>.json is written")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        args.sizes = tuple(sorted({int(s) for s in args.sizes.split(",")}))
+    else:
+        args.sizes = FULL_SIZES if args.full else DEFAULT_SIZES
+    if any(s <= 0 or s % corpus_mod.BATCH for s in args.sizes):
+        parser.error(f"sizes must be positive multiples of {corpus_mod.BATCH}")
+    args.workers = tuple(int(w) for w in args.workers.split(","))
+    args.backends = tuple(b for b in args.backends.split(",") if b)
+    unknown = set(args.backends) - set(databases.BACKENDS)
+    if unknown:
+        parser.error(f"unknown backends: {', '.join(sorted(unknown))}")
+    return args
+
+
+def _intake_run(backend: str, url: str, workers: int, size: int, corpus: corpus_mod.Corpus,
+                court: databases.Court, tmp: Path, args: argparse.Namespace,
+                singles_batches: range) -> dict[str, Any]:
+    run: dict[str, Any] = {"backend": backend, "server_workers": workers, "writs": size}
+    with Server(url, tmp / f"data-{backend}-{workers}w-{size}", workers) as server:
+        log(f"{backend}, {workers} worker(s), {size} writs: server on {server.base_url}")
+        run["batch_intake"] = intake.post_batches(server.base_url, court.token, corpus,
+                                                  range(size // corpus_mod.BATCH), threads=args.threads)
+        run["server_peak_rss_after_batch_load"] = server.peak_rss()
+        run["client_peak_rss_mib_after_batch_load"] = client_peak_rss_mib()
+        b = run["batch_intake"]
+        log(f"  {b['writs_per_s']} writs/s, batch p50 {b['batch_latency_ms']['p50']} ms, "
+            f"p99 {b['batch_latency_ms']['p99']} ms")
+        if args.singles:
+            envelopes = [e for i in singles_batches for e in corpus.envelopes(i)][: args.singles]
+            run["single_post"] = intake.post_singles(server.base_url, court.token, envelopes)
+            log(f"  single POST p50 {run['single_post']['latency_ms']['p50']} ms")
+        if args.http_proofs:
+            run["http_inclusion_proof"] = intake.get_inclusion_proofs(server.base_url, args.http_proofs)
+        run["server_peak_rss_at_end"] = server.peak_rss()
+    return run
+
+
+def _backend(backend: str, corpus: corpus_mod.Corpus, tmp: Path, args: argparse.Namespace,
+             out: dict[str, Any]) -> None:
+    largest = max(args.sizes)
+    load_batches = largest // corpus_mod.BATCH
+    singles_batches = range(load_batches, load_batches + math.ceil(args.singles / corpus_mod.BATCH))
+    first_profile = singles_batches.stop
+    profile_batches = (first_profile, first_profile + 1, first_profile + 2)
+    for workers in args.workers:
+        for size in args.sizes:
+            url = None
+            try:
+                url = databases.fresh_url(backend, "bailiff_bench", tmp, args.postgres_url)
+                court = databases.prepare_register(url, code=corpus_mod.ISSUER.code, name=corpus_mod.ISSUER.name,
+                                                   region=corpus_mod.ISSUER.region, key=corpus.key)
+                out["intake"].append(_intake_run(backend, url, workers, size, corpus, court, tmp, args,
+                                                 singles_batches))
+                # The profile runs with the server stopped, on the largest register, so that it
+                # measures the same database state the last batches of the load met.
+                if workers == args.workers[0] and size == largest:
+                    log(f"{backend}: profiling register_batch in-process at {size} writs")
+                    out["profile"][backend] = {"database_writs_before": size + args.singles,
+                                               **profiling.run(url, court, corpus, profile_batches)}
+            except Exception as exc:  # noqa: BLE001 - one failed run must not lose the others' figures
+                log(f"{backend} {workers}w {size}: FAILED {exc}")
+                out["errors"].append({"backend": backend, "server_workers": workers, "writs": size,
+                                      "error": f"{type(exc).__name__}: {exc}",
+                                      "traceback": traceback.format_exc()[-3000:]})
+            finally:
+                if url is not None:
+                    databases.drop(backend, url, args.postgres_url)
+    url = None
+    try:
+        log(f"{backend}: transparency log to {largest} leaves")
+        url = databases.fresh_url(backend, "bailiff_bench_log", tmp, args.postgres_url)
+        from bailiff.core.db import upgrade
+
+        upgrade(url)
+        out["translog"][backend] = logbench.run(url, args.sizes)
+    except Exception as exc:  # noqa: BLE001
+        log(f"{backend} translog: FAILED {exc}")
+        out["errors"].append({"backend": backend, "part": "translog", "error": f"{type(exc).__name__}: {exc}",
+                              "traceback": traceback.format_exc()[-3000:]})
+    finally:
+        if url is not None:
+            databases.drop(backend, url, args.postgres_url)
+
+
+def _verdict(out: dict[str, Any]) -> dict[str, Any]:
+    """The best measured PostgreSQL intake against the target: reported, never asserted."""
+    runs = [r for r in out["intake"] if r["backend"] == "postgresql" and "batch_intake" in r]
+    if not runs:
+        return {"target_writs_per_s": TARGET_POSTGRES_WRITS_PER_S, "measured": None}
+    best = max(runs, key=lambda r: r["batch_intake"]["writs_per_s"])
+    return {"target_writs_per_s": TARGET_POSTGRES_WRITS_PER_S,
+            "best_measured_writs_per_s": best["batch_intake"]["writs_per_s"],
+            "best_run": {"server_workers": best["server_workers"], "writs": best["writs"]},
+            "reached": best["batch_intake"]["writs_per_s"] >= TARGET_POSTGRES_WRITS_PER_S}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    started = time.monotonic()
+    pg_version, pg_problem = databases.postgres_version(args.postgres_url)
+    out: dict[str, Any] = {
+        "suite": "bailiff benchmarks", "mode": "full" if args.full else "default", "started_at": utc_now_iso(),
+        "parameters": {"sizes": list(args.sizes), "backends": list(args.backends), "server_workers": list(args.workers),
+                       "client_threads": args.threads, "batch_size": corpus_mod.BATCH, "single_posts": args.singles,
+                       "http_inclusion_requests": args.http_proofs},
+        "environment": environment(pg_version), "skipped": {}, "errors": [],
+        "corpus": {}, "intake": [], "profile": {}, "translog": {},
+    }
+    backends = list(args.backends)
+    if "postgresql" in backends and pg_version is None:
+        out["skipped"]["postgresql"] = f"PostgreSQL did not answer at {args.postgres_url}: {pg_problem}"
+        backends.remove("postgresql")
+        log(out["skipped"]["postgresql"])
+    with tempfile.TemporaryDirectory(prefix="bailiff-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        batches = (max(args.sizes) // corpus_mod.BATCH + math.ceil(args.singles / corpus_mod.BATCH)
+                   + PROFILE_BATCHES)
+        log(f"signing a corpus of {batches * corpus_mod.BATCH} writs")
+        corpus = corpus_mod.build(tmp / "corpus", batches, log=log)
+        out["corpus"] = {"writs": batches * corpus_mod.BATCH, "issuer": corpus_mod.ISSUER.code,
+                         "generate_and_sign_s": round(corpus.seconds, 1), "processes": corpus.processes,
+                         "note": "made before any timing; not part of any intake figure"}
+        for backend in backends:
+            _backend(backend, corpus, tmp, args, out)
+    out["postgresql_target"] = _verdict(out)
+    out["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["finished_at"] = utc_now_iso()
+    out["duration_s"] = round(time.monotonic() - started, 1)
+    document = orjson.dumps(out, option=orjson.OPT_INDENT_2)
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_bytes(document + b"\n")
+    log(f"results written to {path}")
+    sys.stdout.write(document.decode() + "\n")
+    return 1 if out["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
