@@ -40,9 +40,11 @@ class Deployment:
     def env(self) -> dict[str, str]:
         return {**os.environ, "BAILIFF_DATABASE_URL": self.database_url, "BAILIFF_DATA_DIR": str(self.data_dir)}
 
-    def cli(self, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, check: bool = True, timeout: float = 300,
+            env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """Run `bailiff ARGS` as a separate process."""
-        result = subprocess.run([*BAILIFF, *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([*BAILIFF, *args], env={**self.env, **(env_extra or {})}, capture_output=True,
+                                text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"bailiff {' '.join(args)} exited {result.returncode}: {result.stderr}")
         return result
