@@ -24,13 +24,15 @@ import orjson
 
 from benchmarks import corpus as corpus_mod
 from benchmarks import databases, intake, logbench, profiling
-from benchmarks.common import client_peak_rss_mib, environment, log, utc_now_iso
+from benchmarks.common import client_peak_rss_mib, cpu_snapshot, cpu_usage, environment, log, utc_now_iso
 from benchmarks.server import Server
 
 DEFAULT_SIZES = (10_000, 100_000)
 FULL_SIZES = (10_000, 100_000, 1_000_000)
 PROFILE_BATCHES = 3  # warm-up, stage timings, cProfile
 TARGET_POSTGRES_WRITS_PER_S = 4000
+SMALL_LOAD_SINGLES = 500
+DB_NAME = "bailiff_bench"
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,7 +42,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backends", default=",".join(databases.BACKENDS), help="sqlite,postgresql")
     parser.add_argument("--workers", default="1,2", help="server worker counts to try, e.g. 1,2")
     parser.add_argument("--threads", type=int, default=2, help="concurrent client threads posting batches")
-    parser.add_argument("--singles", type=int, default=2000, help="single-writ POSTs after each load")
+    parser.add_argument("--singles", type=int, default=2000, help="single-writ POSTs after the largest load (at most 500 after smaller ones)")
     parser.add_argument("--http-proofs", type=int, default=500, help="HTTP inclusion-proof GETs after each load")
     parser.add_argument("--postgres-url", default=databases.POSTGRES_ADMIN_URL,
                         help="admin URL of the PostgreSQL server (benchmark databases are created on it)")
@@ -66,15 +68,21 @@ def _intake_run(backend: str, url: str, workers: int, size: int, corpus: corpus_
     run: dict[str, Any] = {"backend": backend, "server_workers": workers, "writs": size}
     with Server(url, tmp / f"data-{backend}-{workers}w-{size}", workers) as server:
         log(f"{backend}, {workers} worker(s), {size} writs: server on {server.base_url}")
+        db_name = DB_NAME if backend == "postgresql" else None
+        assert server.proc is not None
+        before = cpu_snapshot(server.proc.pid, db_name)
         run["batch_intake"] = intake.post_batches(server.base_url, court.token, corpus,
                                                   range(size // corpus_mod.BATCH), threads=args.threads)
+        run["batch_intake"]["cpu_during_posting"] = cpu_usage(before, cpu_snapshot(server.proc.pid, db_name))
         run["server_peak_rss_after_batch_load"] = server.peak_rss()
         run["client_peak_rss_mib_after_batch_load"] = client_peak_rss_mib()
         b = run["batch_intake"]
         log(f"  {b['writs_per_s']} writs/s, batch p50 {b['batch_latency_ms']['p50']} ms, "
             f"p99 {b['batch_latency_ms']['p99']} ms")
-        if args.singles:
-            envelopes = [e for i in singles_batches for e in corpus.envelopes(i)][: args.singles]
+        # Fewer single POSTs after the smaller loads keep the default run within its time budget.
+        singles = args.singles if size == max(args.sizes) else min(args.singles, SMALL_LOAD_SINGLES)
+        if singles:
+            envelopes = [e for i in singles_batches for e in corpus.envelopes(i)][:singles]
             run["single_post"] = intake.post_singles(server.base_url, court.token, envelopes)
             log(f"  single POST p50 {run['single_post']['latency_ms']['p50']} ms")
         if args.http_proofs:
@@ -94,7 +102,7 @@ def _backend(backend: str, corpus: corpus_mod.Corpus, tmp: Path, args: argparse.
         for size in args.sizes:
             url = None
             try:
-                url = databases.fresh_url(backend, "bailiff_bench", tmp, args.postgres_url)
+                url = databases.fresh_url(backend, DB_NAME, tmp, args.postgres_url)
                 court = databases.prepare_register(url, code=corpus_mod.ISSUER.code, name=corpus_mod.ISSUER.name,
                                                    region=corpus_mod.ISSUER.region, key=corpus.key)
                 out["intake"].append(_intake_run(backend, url, workers, size, corpus, court, tmp, args,

@@ -123,3 +123,61 @@ def _package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu_s(pid: int | str) -> float:
+    """utime + stime of one process (all its threads), in seconds; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def cpu_snapshot(server_pgid: int | None = None, db_name: str | None = None) -> dict[str, float]:
+    """Cumulative CPU seconds: whole machine (busy), this process, the server group, PostgreSQL.
+
+    The machine is shared (other people's tests may run during a benchmark): the difference
+    between two snapshots shows how much CPU went to processes that are not part of the
+    measurement, which is the honest caveat to print next to a throughput figure.
+    """
+    first = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in first[:8])
+    postgres = postgres_bench = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                cpu = _proc_cpu_s(entry.name)
+                # A backend's title reads "postgres: [cluster:] user dbname host(port) state".
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+            except OSError:
+                continue
+            postgres += cpu
+            if db_name and db_name.encode() in title:
+                postgres_bench += cpu
+    server = sum(_proc_cpu_s(pid) for pid in process_group_members(server_pgid)) if server_pgid else 0.0
+    # Steal is time the hypervisor gave to other guests: not work done here, reported apart.
+    return {"wall": time.monotonic(), "busy": (user + nice + system + irq + softirq) / _TICK,
+            "steal": steal / _TICK, "client": _proc_cpu_s("self"),
+            "server": server, "postgres": postgres,
+            "postgres_bench": postgres_bench}
+
+
+def cpu_usage(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+    """CPU seconds spent between two snapshots, by whom; "other" is everything not measured."""
+    spent = {k: after[k] - before[k] for k in before}
+    other = max(0.0, spent["busy"] - spent["client"] - spent["server"] - spent["postgres"])
+    cores = os.cpu_count() or 1
+    return {"wall_s": round(spent["wall"], 2), "cores": cores,
+            "machine_busy_cpu_s": round(spent["busy"], 2), "hypervisor_steal_s": round(spent["steal"], 2),
+            "server_cpu_s": round(spent["server"], 2),
+            "postgres_cpu_s": round(spent["postgres"], 2),
+            "postgres_benchmark_database_backends_cpu_s": round(spent["postgres_bench"], 2),
+            "client_cpu_s": round(spent["client"], 2),
+            "other_processes_cpu_s": round(other, 2),
+            "other_processes_share_of_machine": round(other / (spent["wall"] * cores), 3) if spent["wall"] else None}

@@ -15,6 +15,7 @@ import cProfile
 import io
 import pstats
 import re
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -35,6 +36,8 @@ from bailiff.register import service
 from bailiff.register.schemas import Envelope, WritDocument
 from benchmarks.corpus import BATCH, Corpus
 from benchmarks.databases import Court
+
+STAGE_PASSES = 3
 
 
 def _each(fn: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
@@ -66,7 +69,10 @@ def _stages(envelopes_body: bytes, key_der: bytes, profile: Any, today: Any) -> 
             "writ_document_pydantic_validate": doc_us, "legal_rules_document_errors": rules_us}
 
 
-_TABLE = re.compile(r"^\s*(INSERT INTO|UPDATE|SELECT .*? FROM|DELETE FROM)\s+\"?(\w+)", re.S | re.I)
+_TABLE = re.compile(r"^\s*(INSERT INTO|UPDATE|SELECT\b.*?\bFROM|DELETE FROM)\s+\"?(\w+)", re.S | re.I)
+
+
+_WHERE = re.compile(r"\bWHERE\s+(.*?)(?:\s+IN\b|$)", re.S | re.I)
 
 
 @contextmanager
@@ -96,8 +102,11 @@ def _instrumented(database: Database) -> Iterator[dict[str, float]]:
         elapsed = time.perf_counter() - conn.info["bench_t0"].pop()
         match = _TABLE.match(statement)
         verb = match.group(1).split()[0].upper() if match else statement.split()[0].upper()
-        table = match.group(2) if match else "?"
-        acc[f"db:{phase['name']}:{verb} {table}"] += elapsed
+        label = f"{verb} {match.group(2) if match else '?'}"
+        where = _WHERE.search(statement) if verb == "SELECT" else None
+        if where:  # tells the writs lookups by hash and by (issuer, number, sequence) apart
+            label += f" WHERE {' '.join(where.group(1).split())[:70]}"
+        acc[f"db:{phase['name']}:{label}"] += elapsed
 
     service._prepare = timed("_prepare", originals["_prepare"], "prepare")  # type: ignore[assignment]
     service._store = timed("_store", originals["_store"], "store")  # type: ignore[assignment]
@@ -141,7 +150,9 @@ def run(database_url: str, court: Court, corpus: Corpus, batches: tuple[int, int
         _register(database, corpus.envelopes(warmup), actor, profile)
 
         body = corpus.body(staged)
-        stages = _stages(body, corpus.key.public_der, profile, corpus.today)
+        # Median of three passes: one pass can catch a burst of another process on the machine.
+        passes = [_stages(body, corpus.key.public_der, profile, corpus.today) for _ in range(STAGE_PASSES)]
+        stages = {name: statistics.median(p[name] for p in passes) for name in passes[0]}
         envelopes = orjson.loads(body)["envelopes"]
         with _instrumented(database) as acc:
             batch_s, commit_s, results = _register(database, envelopes, actor, profile)
@@ -185,6 +196,8 @@ def _breakdown(stages: dict[str, float], acc: dict[str, float], batch_s: float, 
     total = sum(components.values())
     return {
         "unit": "microseconds per writ, batch of 1,000, one thread, no profiler",
+        "method": ("isolated prepare steps: median of 3 passes over the same 1,000 envelopes; the rest "
+                   "measured in-situ during one register_batch + commit of those envelopes"),
         "total_in_process_us_per_writ": round(total, 1),
         "implied_single_core_writs_per_s": round(1e6 / total, 1),
         "components": {k: {"us_per_writ": round(v, 2), "share": round(v / total, 3)}
