@@ -40,3 +40,31 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
                               public_key_der=der, callback_url=callback_url)
     typer.echo(json.dumps({"id": new.id, "code": new.code, "kind": new.kind, "key_id": new.key_id,
                            "token": new.token}))
+
+
+@app.command("deactivate")
+def deactivate(code: Annotated[str, typer.Option(help="Organisation code")],
+               reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")]) -> None:
+    """Deactivate an organisation: its tokens stop working and its writs are refused."""
+    _set_active(code, False, reason)
+
+
+@app.command("activate")
+def activate(code: Annotated[str, typer.Option(help="Organisation code")],
+             reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")]) -> None:
+    """Activate an organisation again."""
+    _set_active(code, True, reason)
+
+
+def _set_active(code: str, active: bool, reason: str) -> None:
+    from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.core.db import Database, upgrade
+    from bailiff.orgs import service
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        org = service.set_active(session=session, code=code, active=active, reason=reason, actor=CLI_ADMIN)
+    typer.echo(json.dumps({"code": org.code, "active": org.active}))

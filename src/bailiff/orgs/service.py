@@ -115,3 +115,13 @@ def keys_by_id(*, session: Session, key_ids: set[str]) -> dict[str, tuple[OrgKey
         select(OrgKey, Organization).join(Organization, Organization.id == OrgKey.org_id).where(OrgKey.key_id.in_(key_ids))
     )
     return {key.key_id: (key, org) for key, org in rows}
+
+
+def set_active(*, session: Session, code: str, active: bool, reason: str, actor: Actor) -> Organization:
+    """Activate or deactivate an organisation (a deactivated issuer's writs are refused at intake)."""
+    org = get_org(session=session, code=code)
+    if org.active != active:
+        org.active = active
+        audit.record(session, [audit.audit_row(actor=actor, action="org.activated" if active else "org.deactivated",
+                                              subject_type="org", subject_id=code, reason=reason)])
+    return org

@@ -178,3 +178,16 @@ def test_periodic_and_non_monetary_claims(client: TestClient, court: Issuer) -> 
     bad = court.document(claim={"kind": "periodic", "category": "alimony", "share": "5/4", "currency": "RUB"})
     response = client.post("/api/v1/writs", json=sign_envelope(bad, court.key), headers=court.headers)
     assert rules_of(response.json()) == {"claim.share.proper_fraction"}
+
+
+def test_inactive_issuer_is_refused(client: TestClient, court: Issuer, database: Database) -> None:
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.orgs import service as orgs
+
+    with database.transaction() as session:
+        orgs.set_active(session=session, code=court.code, active=False, reason="court abolished", actor=CLI_ADMIN)
+    response = client.post("/api/v1/writs", json=court.envelope(), headers=court.headers)
+    assert response.status_code == 401  # its token stops working with it
+    with database.transaction() as session:
+        orgs.set_active(session=session, code=court.code, active=True, reason="restored", actor=CLI_ADMIN)
+    assert client.post("/api/v1/writs", json=court.envelope(), headers=court.headers).status_code == 201
