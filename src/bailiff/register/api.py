@@ -22,6 +22,9 @@ BATCH_SCHEMA = {"content": {"application/json": {"schema": {
     "properties": {"envelopes": {"type": "array", "maxItems": service.MAX_BATCH,
                                  "items": Envelope.model_json_schema()}}}}}}
 
+# Log positions are 63-bit in storage; larger numbers are answered as validation errors, not crashes.
+MAX_INDEX = 2**62
+
 RegisterNumber = Annotated[str, Path(pattern=r"^[A-Z]{2}-\d{4}-\d{9}$", description="e.g. RU-2026-000000001")]
 
 
@@ -92,20 +95,20 @@ def get_public_key(key: ServiceKey) -> dict[str, Any]:
 
 
 @router.get("/log/leaves/{index}", tags=["log"], summary="The exact bytes of one leaf")
-def get_leaf(index: Annotated[int, Path(ge=0)], session: ReadSession) -> dict[str, Any]:
+def get_leaf(index: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: ReadSession) -> dict[str, Any]:
     return {"leaf_index": index, "leaf_data": b64encode(translog.leaf(session, index))}
 
 
 @router.get("/log/proofs/inclusion", tags=["log"], summary="RFC 9162 §2.1.3 inclusion proof")
-def get_inclusion(session: ReadSession, leaf_index: Annotated[int, Query(ge=0)],
-                  tree_size: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def get_inclusion(session: ReadSession, leaf_index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
+                  tree_size: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
     leaf_hash, path = translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size)
     return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": leaf_hash.hex(),
             "audit_path": [h.hex() for h in path]}
 
 
 @router.get("/log/proofs/consistency", tags=["log"], summary="RFC 9162 §2.1.4 consistency proof")
-def get_consistency(session: ReadSession, first: Annotated[int, Query(ge=1)],
-                    second: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def get_consistency(session: ReadSession, first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
+                    second: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
     proof = translog.consistency(session, first=first, second=second)
     return {"first": first, "second": second, "proof": [h.hex() for h in proof]}
