@@ -1,4 +1,7 @@
-"""Validation and synthetic generation of Russian identifiers (INN, SNILS, OGRN, OGRNIP, passport).
+"""Validation and synthetic generation of debtor identifiers.
+
+Russian INN, SNILS, OGRN, OGRNIP and passport live here; Kazakh IIN/BIN, Uzbek PINFL and
+Kyrgyz PIN are checked in identifiers_central_asia and dispatched from validate().
 
 Federal Law No. 229-FZ "On Enforcement Proceedings", art. 13 part 1 item 5, requires a writ
 to name the debtor by at least one identifier, so intake rejects a writ whose identifier has
@@ -8,11 +11,25 @@ a wrong check digit and tells the operator which identifier failed and which rul
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from datetime import date
 
 from stdnum.ru import inn as _stdnum_inn
 from stdnum.ru import ogrn as _stdnum_ogrn
 
-IDENTIFIER_KINDS: tuple[str, ...] = ("inn", "snils", "ogrn", "ogrnip", "passport")
+from bailiff.identity import identifiers_central_asia as _ca
+from bailiff.identity.identifiers_central_asia import (  # noqa: F401  (re-exported)
+    kz_check_digit,
+    make_bin,
+    make_iin,
+    make_pin_kg,
+    make_pinfl,
+    pinfl_check_digit,
+)
+
+IDENTIFIER_KINDS: tuple[str, ...] = (
+    "inn", "snils", "ogrn", "ogrnip", "passport", "iin", "bin", "pinfl", "pin_kg",
+)
 
 # Digits each kind must have after separators are removed.  INN has two lengths: 10 for
 # organisations, 12 for natural persons (FNS Order No. ММВ-7-6/435@ of 29.06.2012).
@@ -22,9 +39,17 @@ _LENGTHS: dict[str, tuple[int, ...]] = {
     "ogrn": (13,),
     "ogrnip": (15,),
     "passport": (10,),
+    "iin": (12,),
+    "bin": (12,),
+    "pinfl": (14,),
+    "pin_kg": (14,),
 }
 
-_LABELS = {"inn": "INN", "snils": "SNILS", "ogrn": "OGRN", "ogrnip": "OGRNIP", "passport": "Passport"}
+_LABELS = {"inn": "INN", "snils": "SNILS", "ogrn": "OGRN", "ogrnip": "OGRNIP", "passport": "Passport",
+           "iin": "IIN", "bin": "BIN", "pinfl": "PINFL", "pin_kg": "PIN (KG)"}
+
+# Kinds whose last digit is not a check digit, so corrupt_check_digit() cannot break them.
+_NO_CHECK_DIGIT = ("passport", "pin_kg")
 
 # Numbers up to 001-001-998 were issued before check digits existed, so the Pension Fund
 # rules ("Алгоритм формирования контрольного числа Страхового номера" in the PFR
@@ -182,8 +207,19 @@ def _check_ogrnip(digits: str) -> None:
 
 def _check_passport(digits: str) -> None:
     # The internal passport (Government Decree No. 828 of 08.07.1997) carries no check
-    # digit; the 4+6 digit format already verified by normalize() is all we can check.
+    # digit; normalize() verifies the 10 digits: a 4-digit series and a 6-digit number.  The
+    # series' first two digits are in practice the OKATO code of the issuing region and the
+    # last two the blank's print year, but region codes were reorganised and blanks moved
+    # between regions, so the series is deliberately not validated further.
     return None
+
+
+def _central_asia(kind: str, problem_of: Callable[[str], _ca.Problem]) -> Callable[[str], None]:
+    def check(digits: str) -> None:
+        problem = problem_of(digits)
+        if problem is not None:
+            raise _fail(kind, problem[0], digits, problem[1])
+    return check
 
 
 _CHECKERS = {
@@ -192,7 +228,51 @@ _CHECKERS = {
     "ogrn": _check_ogrn,
     "ogrnip": _check_ogrnip,
     "passport": _check_passport,
+    "iin": _central_asia("iin", _ca.iin_problem),
+    "bin": _central_asia("bin", _ca.bin_problem),
+    "pinfl": _central_asia("pinfl", _ca.pinfl_problem),
+    "pin_kg": _central_asia("pin_kg", _ca.pin_kg_problem),
 }
+
+
+# --- birth date and sex embedded in personal numbers -----------------------------------------
+
+
+def birth_date_and_sex(kind: str, value: str) -> tuple[date | None, str | None]:
+    """Validate an IIN, PINFL or Kyrgyz PIN and return its embedded birth date and sex."""
+    if kind not in _ca.EXTRACTORS:
+        raise ValueError(f"{kind!r} carries no birth date; expected one of {', '.join(_ca.EXTRACTORS)}")
+    return _ca.EXTRACTORS[kind](validate(kind, value))
+
+
+def iin_birth_date_and_sex(value: str) -> tuple[date | None, str | None]:
+    """Birth date and sex ("male"/"female") of an IIN; (None, None) for century digit 0."""
+    return birth_date_and_sex("iin", value)
+
+
+def pinfl_birth_date_and_sex(value: str) -> tuple[date | None, str | None]:
+    """Birth date and sex ("male"/"female") of an Uzbek PINFL."""
+    return birth_date_and_sex("pinfl", value)
+
+
+def pin_kg_birth_date_and_sex(value: str) -> tuple[date | None, str | None]:
+    """Birth date and sex ("male"/"female") of a Kyrgyz PIN."""
+    return birth_date_and_sex("pin_kg", value)
+
+
+def check_person_against(kind: str, value: str, *, birth_date: date | None,
+                         sex: str | None) -> list[str]:
+    """Rule names ("<kind>.birth_date_mismatch", "<kind>.sex_mismatch") the stated data contradict."""
+    # The writ's birth date must agree with the one inside the number (229-FZ art. 13
+    # part 1 item 5 names the debtor by birth date and identifier); None skips a check.
+    if kind not in _ca.EXTRACTORS:
+        raise ValueError(f"{kind!r} carries no birth date; expected one of {', '.join(_ca.EXTRACTORS)}")
+    return _ca.mismatches(kind, validate(kind, value), birth_date, sex)
+
+
+def check_iin_against(value: str, *, birth_date: date | None, sex: str | None) -> list[str]:
+    """Rule names where an IIN's birth date or sex contradicts the stated ones (raises if invalid)."""
+    return check_person_against("iin", value, birth_date=birth_date, sex=sex)
 
 
 # --- generators for test and demo data ----------------------------------------------------
@@ -250,8 +330,10 @@ def make_passport(rng: random.Random) -> str:
     return f"{okato}{rng.randint(0, 25):02d} {rng.randint(100000, 999999)}"
 
 
-def corrupt_check_digit(value: str) -> str:
+def corrupt_check_digit(value: str, kind: str | None = None) -> str:
     """Change the last digit of a formatted identifier so its check digit no longer matches."""
+    if kind in _NO_CHECK_DIGIT:
+        raise ValueError(f"{_LABELS[kind]} has no check digit; nothing to corrupt")
     positions = [i for i, ch in enumerate(value) if ch in "0123456789"]
     if not positions:
         raise ValueError(f"{value!r} contains no digits")
@@ -260,6 +342,7 @@ def corrupt_check_digit(value: str) -> str:
     if len(digits) == 11 and int(digits[:9]) <= _SNILS_CHECK_FLOOR:
         raise ValueError(f"SNILS {value} is exempt from the check; nothing to corrupt")
     last = positions[-1]
-    # Every rule above maps a body to exactly one check digit, so any other digit fails.
+    # Every rule above maps a body to exactly one check digit, so any other digit fails
+    # (IIN/BIN included: a body whose both passes give 10 is never issued at all).
     replacement = str((int(value[last]) + 1) % 10)
     return value[:last] + replacement + value[last + 1:]

@@ -165,7 +165,9 @@ def test_normalize_does_not_check_digits() -> None:
 
 
 def test_identifier_kinds() -> None:
-    assert IDENTIFIER_KINDS == ("inn", "snils", "ogrn", "ogrnip", "passport")
+    assert IDENTIFIER_KINDS == (
+        "inn", "snils", "ogrn", "ogrnip", "passport", "iin", "bin", "pinfl", "pin_kg",
+    )
     assert ids.is_valid("inn", "7707083893")
     assert not ids.is_valid("inn", "7707083894")
 
@@ -233,6 +235,14 @@ def test_region_prefix() -> None:
     assert ids.make_inn_org(rng, region="66").startswith("66")
     assert ids.make_ogrn(rng, region="54")[3:5] == "54"
     assert ids.make_ogrnip(rng, region="78")[3:5] == "78"
+
+
+def test_passport_is_series_of_4_and_number_of_6_digits() -> None:
+    # No check digit and no region validation: only the 4 + 6 digit shape is checked.
+    assert validate("passport", "0000 000000") == "0000000000"
+    assert _rule("passport", "4508 1234567").rule == "passport.format"
+    with pytest.raises(ValueError):
+        corrupt_check_digit("4508 123456", kind="passport")
 
 
 def test_corrupt_keeps_formatting() -> None:
