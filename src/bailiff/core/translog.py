@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, insert, select, text, tuple_
+from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, and_, insert, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core import merkle
@@ -62,15 +62,15 @@ class SqlNodeReader:
         if not keys:
             return {}
         found: dict[merkle.NodeKey, bytes] = {}
-        key_list = list(keys)
-        # Chunked so that very large requests stay under backend parameter limits.
-        for start in range(0, len(key_list), 400):
-            chunk = key_list[start : start + 400]
-            rows = self.session.execute(
-                select(LogNode.level, LogNode.idx, LogNode.hash).where(tuple_(LogNode.level, LogNode.idx).in_(chunk))
-            )
-            for level, idx, digest in rows:
-                found[(level, idx)] = bytes(digest)
+        by_level: dict[int, list[int]] = {}
+        for level, idx in keys:
+            by_level.setdefault(level, []).append(idx)
+        # One `level = ? AND idx IN (...)` term per level: both backends use the primary key for
+        # this, whereas SQLite scans the whole table for a row-value `(level, idx) IN (...)`.
+        terms = [and_(LogNode.level == level, LogNode.idx.in_(idxs)) for level, idxs in by_level.items()]
+        rows = self.session.execute(select(LogNode.level, LogNode.idx, LogNode.hash).where(or_(*terms)))
+        for level, idx, digest in rows:
+            found[(level, idx)] = bytes(digest)
         return found
 
 

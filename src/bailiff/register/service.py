@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, outbox, sequences, translog
@@ -144,8 +144,12 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
     wanted_keys = {c.key for c in candidates}
     wanted_keys |= {(c.issuer_id, c.doc.duplicate.original_number, c.doc.duplicate.sequence - 1)
                     for c in candidates if c.doc.duplicate}
+    # issuer_id IN (...) AND number IN (...) uses the unique index on both backends (SQLite would
+    # scan the table for a row-value IN); the few extra rows it may return are filtered here.
     by_key = {(w.issuer_id, w.number, w.duplicate_seq): w for w in session.scalars(
-        select(Writ).where(tuple_(Writ.issuer_id, Writ.number, Writ.duplicate_seq).in_(wanted_keys)))}
+        select(Writ).where(Writ.issuer_id.in_({k[0] for k in wanted_keys}),
+                           Writ.number.in_({k[1] for k in wanted_keys})))
+        if (w.issuer_id, w.number, w.duplicate_seq) in wanted_keys}
     now = utcnow()
     new_rows: list[dict[str, Any]] = []
     leaves: list[bytes] = []
