@@ -47,21 +47,18 @@ def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.
 
 @app.command()
 def worker(once: Annotated[bool, typer.Option(help="Deliver what is due now, then exit")] = False) -> None:
-    """Deliver outbox events (receipts to issuers) with retries until stopped."""
+    """Deliver outbox events (debtor identification, receipts to issuers) with retries until stopped."""
     import logging
 
     from bailiff.core import worker as outbox_worker
-    from bailiff.core.crypto import SigningKey
     from bailiff.core.db import Database, upgrade
-    from bailiff.orgs import webhooks
+    from bailiff.subscriptions import all_handlers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
     upgrade(settings.database_url)
     database = Database(settings.database_url)
-    handlers = webhooks.handlers(database, SigningKey.load_or_create(settings.service_key_path),
-                                 timeout=settings.webhook_timeout_seconds)
-    outbox_worker.run_forever(database, handlers, max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
+    outbox_worker.run_forever(database, all_handlers(database, settings), max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
 
 
 @db_app.command("upgrade")
@@ -89,10 +86,12 @@ def keys_generate(out: Annotated[Path, typer.Option(help="Directory for private.
 
 def _register_subcommands() -> None:
     from bailiff.demo import cli as demo_cli
+    from bailiff.identity import cli as identity_cli
     from bailiff.orgs import cli as orgs_cli
     from bailiff.register import cli as register_cli
 
     app.add_typer(orgs_cli.app, name="org")
+    app.add_typer(identity_cli.app, name="identity")
     app.add_typer(register_cli.writ_app, name="writ")
     app.command("intake")(register_cli.intake)
     app.command("verify")(register_cli.verify)

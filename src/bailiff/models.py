@@ -10,4 +10,5 @@ def load_all() -> None:
     import bailiff.core.sequences  # noqa: F401
     import bailiff.core.translog  # noqa: F401
     import bailiff.orgs.models  # noqa: F401
+    import bailiff.identity.models  # noqa: F401
     import bailiff.register.models  # noqa: F401

@@ -31,28 +31,56 @@ class Delivery:
 Handler = Callable[[Delivery], None]
 
 
-def run_once(database: Database, handlers: dict[str, Handler], *, limit: int = 100, max_attempts: int = 12) -> int:
-    """Lease and deliver one batch of due events; returns how many were attempted."""
+class BatchHandler:
+    """Marks a handler that takes all leased deliveries of its topic at once (one transaction)."""
+
+    def __init__(self, handle: Callable[[list[Delivery]], None]) -> None:
+        self.handle = handle
+
+
+Handlers = dict[str, list["Handler | BatchHandler"]]
+
+
+def run_once(database: Database, handlers: Handlers, *, limit: int = 500, max_attempts: int = 12) -> int:
+    """Lease and deliver one batch of due events; returns how many were attempted.
+
+    Every handler of a topic must succeed for an event to count as delivered; a failed event is
+    retried with all of them, so each handler must be idempotent (they are: receipts carry a stable
+    key, identity resolution skips parties already decided).
+    """
     with database.transaction() as session:
         leased = [Delivery(e.id, e.topic, e.key, dict(e.payload), e.created_at, e.attempts)
                   for e in outbox.lease_batch(session, limit=limit)]
+    failed: dict[int, str] = {}
+    by_topic: dict[str, list[Delivery]] = {}
     for delivery in leased:
-        handler = handlers.get(delivery.topic)
-        try:
-            if handler is not None:
-                handler(delivery)
-        except Exception as exc:  # noqa: BLE001 - any recipient failure means "retry later"
-            log.warning("delivery of %s failed: %s", delivery.key, exc)
-            with database.transaction() as session:
-                outbox.mark_failed(session, delivery.id, error=f"{type(exc).__name__}: {exc}",
-                                   max_attempts=max_attempts)
-            continue
-        with database.transaction() as session:
-            outbox.mark_delivered(session, delivery.id)
+        by_topic.setdefault(delivery.topic, []).append(delivery)
+    for topic, deliveries in by_topic.items():
+        for handler in handlers.get(topic, []):
+            if isinstance(handler, BatchHandler):
+                _call(lambda: handler.handle(deliveries), deliveries, failed)
+            else:
+                for delivery in deliveries:
+                    _call(lambda d=delivery: handler(d), [delivery], failed)  # type: ignore[misc]
+    with database.transaction() as session:
+        for delivery in leased:
+            if delivery.id in failed:
+                outbox.mark_failed(session, delivery.id, error=failed[delivery.id], max_attempts=max_attempts)
+            else:
+                outbox.mark_delivered(session, delivery.id)
     return len(leased)
 
 
-def run_forever(database: Database, handlers: dict[str, Handler], *, poll_seconds: float = 0.5,
+def _call(action: Callable[[], None], deliveries: list[Delivery], failed: dict[int, str]) -> None:
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - any recipient failure means "retry later"
+        log.warning("delivery of %s failed: %s", ", ".join(d.key for d in deliveries[:3]), exc)
+        for delivery in deliveries:
+            failed.setdefault(delivery.id, f"{type(exc).__name__}: {exc}")
+
+
+def run_forever(database: Database, handlers: Handlers, *, poll_seconds: float = 0.5,
                 max_attempts: int = 12, stop_when_idle: bool = False) -> None:
     """Deliver until SIGTERM/SIGINT (or, with stop_when_idle, until nothing is due)."""
     stopping = False

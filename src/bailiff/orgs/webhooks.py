@@ -42,7 +42,7 @@ class CallbackHandler:
         response.raise_for_status()
 
 
-def handlers(database: Database, key: SigningKey, *, timeout: float = 10.0) -> dict[str, Handler]:
+def handlers(database: Database, key: SigningKey, *, timeout: float = 10.0) -> dict[str, list[Handler]]:
     """The outbox handlers of this context, by topic."""
     callback = CallbackHandler(database, key, timeout=timeout)
-    return {topic: callback for topic in REGISTER_TOPICS}
+    return {topic: [callback] for topic in REGISTER_TOPICS}

@@ -323,3 +323,10 @@ def verification(*, session: Session, register_number: str) -> dict[str, Any]:
         "history": [{"action": e.action, "at": e.at.isoformat(), "leaf_index": e.log_leaf_index}
                     for e in events],
     }
+
+
+def documents(*, session: Session, register_numbers: list[str]) -> dict[str, dict[str, Any]]:
+    """The signed documents of the given writs, by register number (for other contexts)."""
+    rows = session.execute(select(Writ.register_number, Writ.document)
+                           .where(Writ.register_number.in_(register_numbers)))
+    return {number: document for number, document in rows}

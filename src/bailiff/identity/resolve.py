@@ -1,0 +1,260 @@
+"""Online resolution: every party of newly registered writs becomes a confirmed link, a new record,
+or a review task. Runs in batches from the outbox (`writ.registered`), one transaction per batch.
+
+Per batch: one query for identifier owners, one for blocking candidates, one for their identifiers,
+vectorised Fellegi–Sunter scoring, then bulk inserts. Records created earlier in the same batch take
+part in matching, so the same new debtor in two writs of one batch becomes one person.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select
+from sqlalchemy.orm import Session
+
+from bailiff.core.actor import Actor
+from bailiff.core.clock import utcnow
+from bailiff.identity import rules, scoring
+from bailiff.identity.models import LegalEntity, PartyIdentifier, PartyLink, Person, ReviewTask
+from bailiff.identity.parties import party_records
+from bailiff.identity.rules import Decision, PartyRecord
+
+BLOCK_LIMIT = 200  # candidates per party; a bigger block means the keys are too common to help
+
+
+@dataclass
+class _Batch:
+    """What one resolution batch has learnt and decided so far."""
+
+    owners: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # (kind, value) -> (table, id)
+    identifiers_of: dict[tuple[str, int], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    candidates: dict[int, scoring.Candidate] = field(default_factory=dict)
+    new_records: dict[int, PartyRecord] = field(default_factory=dict)  # provisional id -> record
+    stored_pairs: set[tuple[str, str]] = field(default_factory=set)  # identifiers already in the database
+    next_provisional: int = -1
+
+    def provisional(self, record: PartyRecord) -> int:
+        """A negative id for a record created in this batch (replaced by the real id on insert)."""
+        pid = self.next_provisional
+        self.next_provisional -= 1
+        self.new_records[pid] = record
+        return pid
+
+
+def resolve_writs(*, session: Session, documents: dict[str, dict[str, Any]], actor: Actor,
+                  model: scoring.LinkageModel) -> list[Decision]:
+    """Resolve the parties of the given writs (register number -> document); idempotent."""
+    done = {(rn, role, pos) for rn, role, pos in session.execute(
+        select(PartyLink.register_number, PartyLink.role, PartyLink.position)
+        .where(PartyLink.register_number.in_(list(documents))))}
+    records = [r for rn, doc in documents.items() for r in party_records(rn, doc)
+               if (r.register_number, r.role, r.position) not in done]
+    if not records:
+        return []
+    batch = _Batch()
+    _load_owners(session, records, batch)
+    persons = [r for r in records if r.kind == "person"]
+    _load_candidates(session, persons, batch)
+    decisions = []
+    for record in records:
+        decision = (_decide_person(record, batch, model) if record.kind == "person"
+                    else _decide_entity(record, batch))
+        decisions.append(decision)
+    _store(session, records, decisions, batch, actor)
+    return decisions
+
+
+def _load_owners(session: Session, records: list[PartyRecord], batch: _Batch) -> None:
+    pairs = {(k, v) for r in records for k, v in r.identifiers.items()}
+    if not pairs:
+        return
+    rows = session.execute(select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id,
+                                  PartyIdentifier.entity_id)
+                           .where(PartyIdentifier.value.in_({v for _, v in pairs})))
+    for kind, value, person_id, entity_id in rows:
+        if (kind, value) in pairs:
+            batch.owners[(kind, value)] = ("person", person_id) if person_id else ("entity", entity_id)
+            batch.stored_pairs.add((kind, value))
+    _canonicalise(session, batch)
+    owners = {owner for owner in batch.owners.values()}
+    _load_identifiers(session, owners, batch)
+
+
+def _canonicalise(session: Session, batch: _Batch) -> None:
+    """Follow merges: an identifier of a merged record belongs to its survivor."""
+    ids = {i for table, i in batch.owners.values() if table == "person"}
+    while ids:
+        merged = dict(session.execute(select(Person.id, Person.merged_into)
+                                      .where(Person.id.in_(ids), Person.merged_into.is_not(None))).all())
+        if not merged:
+            return
+        batch.owners = {k: (t, merged.get(i, i) if t == "person" else i) for k, (t, i) in batch.owners.items()}
+        ids = set(merged.values())
+
+
+def _load_identifiers(session: Session, owners: Iterable[tuple[str, int]], batch: _Batch) -> None:
+    person_ids = [i for t, i in owners if t == "person" and i > 0]
+    entity_ids = [i for t, i in owners if t == "entity" and i > 0]
+    terms = []
+    if person_ids:
+        terms.append(PartyIdentifier.person_id.in_(person_ids))
+    if entity_ids:
+        terms.append(PartyIdentifier.entity_id.in_(entity_ids))
+    if not terms:
+        return
+    for kind, value, person_id, entity_id in session.execute(
+            select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id,
+                   PartyIdentifier.entity_id).where(or_(*terms))):
+        owner = ("person", person_id) if person_id else ("entity", entity_id)
+        batch.identifiers_of[owner][kind] = value
+
+
+def _load_candidates(session: Session, persons: list[PartyRecord], batch: _Batch) -> None:
+    """Blocking: same birth date and (surname key, phonetic surname or given name); names alone
+    for parties without a birth date."""
+    dated = [p for p in persons if p.birth_date is not None]
+    undated = [p for p in persons if p.birth_date is None]
+    terms = []
+    if dated:
+        dates = {p.birth_date for p in dated}
+        terms.append(and_(Person.birth_date.in_(dates), or_(
+            Person.surname_key.in_({p.surname_key for p in dated}),
+            Person.surname_phonetic.in_({p.surname_phonetic for p in dated}),
+            Person.given_key.in_({p.given_key for p in dated if p.given_key}))))
+    if undated:
+        terms.append(and_(Person.surname_key.in_({p.surname_key for p in undated}),
+                          Person.given_key.in_({p.given_key for p in undated if p.given_key})))
+    if not terms:
+        return
+    rows = session.scalars(select(Person).where(or_(*terms), Person.merged_into.is_(None)))
+    for person in rows:
+        batch.candidates[person.id] = scoring.Candidate.from_person(person)
+    _load_identifiers(session, [("person", i) for i in batch.candidates], batch)
+
+
+def _block(record: PartyRecord, batch: _Batch) -> list[scoring.Candidate]:
+    out = []
+    for candidate in batch.candidates.values():
+        if record.birth_date is not None:
+            if candidate.birth_date != record.birth_date:
+                continue
+            if not (candidate.surname_key == record.surname_key or candidate.surname_phonetic == record.surname_phonetic
+                    or (record.given_key and candidate.given_key == record.given_key)):
+                continue
+        elif not (candidate.surname_key == record.surname_key and candidate.given_key == record.given_key):
+            continue
+        out.append(candidate)
+        if len(out) >= BLOCK_LIMIT:
+            break
+    return out
+
+
+def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel) -> Decision:
+    hits = {kind: batch.owners[(kind, value)][1] for kind, value in record.identifiers.items()
+            if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "person"}
+    known = {i: batch.identifiers_of.get(("person", i), {}) for i in hits.values()}
+    decision = rules.decide_by_identifiers(record, hits, known)
+    if decision is None:
+        block = [c for c in _block(record, batch)
+                 if not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
+        scored = scoring.score_candidates(model, record, block)
+        decision = rules.decide_by_score(record, scored)
+    broken = rules.birth_data_conflicts(record)
+    if broken and decision.confirmed:
+        decision.confirmed = False
+        decision.outcome = "review"
+        decision.evidence["identifier_birth_data"] = broken
+        if decision.target_id is not None:
+            decision.review_candidates = [{"id": decision.target_id, "reason": ", ".join(broken)}]
+            decision.target_id = None
+    if decision.outcome == "new":
+        decision.target_id = batch.provisional(record)
+        batch.candidates[decision.target_id] = scoring.Candidate.from_record(record, decision.target_id)
+    if decision.target_id is not None:
+        owner = ("person", decision.target_id)
+        for kind, value in record.identifiers.items():
+            if (kind, value) not in batch.owners:
+                batch.owners[(kind, value)] = owner
+                batch.identifiers_of[owner].setdefault(kind, value)
+    return decision
+
+
+def _decide_entity(record: PartyRecord, batch: _Batch) -> Decision:
+    hits = {kind: batch.owners[(kind, value)][1] for kind, value in record.identifiers.items()
+            if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "entity"}
+    decision = rules.decide_by_identifiers(record, hits, {})
+    if decision is None:
+        # Thousands of companies share a name like «Ромашка»: without an identifier, a new record.
+        decision = Decision("new", None, None, bool(record.identifiers),
+                            {"name_key": record.org_key, "legal_form": record.legal_form,
+                             "note": "no identifier: not matched by name"})
+        decision.target_id = batch.provisional(record)
+    owner = ("entity", decision.target_id) if decision.target_id is not None else None
+    if owner:
+        for kind, value in record.identifiers.items():
+            batch.owners.setdefault((kind, value), owner)
+    return decision
+
+
+def _store(session: Session, records: list[PartyRecord], decisions: list[Decision], batch: _Batch,
+           actor: Actor) -> None:
+    now = utcnow()
+    real: dict[int, int] = {}
+    persons = [(pid, r) for pid, r in batch.new_records.items() if r.kind == "person"]
+    entities = [(pid, r) for pid, r in batch.new_records.items() if r.kind == "organization"]
+    if persons:
+        ids = session.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                              [_person_row(r, now) for _, r in persons]).scalars().all()
+        real.update(zip([pid for pid, _ in persons], ids, strict=True))
+    if entities:
+        ids = session.execute(insert(LegalEntity).returning(LegalEntity.id, sort_by_parameter_order=True),
+                              [{"name": r.org_name, "name_key": r.org_key or "", "legal_form": r.legal_form,
+                                "address": r.address, "created_at": now} for _, r in entities]).scalars().all()
+        real.update(zip([pid for pid, _ in entities], ids, strict=True))
+    identifier_rows = []
+    for (kind, value), (table, owner) in batch.owners.items():
+        if (kind, value) in batch.stored_pairs:
+            continue
+        owner = real.get(owner, owner)
+        identifier_rows.append({"kind": kind, "value": value, "created_at": now,
+                                "person_id": owner if table == "person" else None,
+                                "entity_id": owner if table == "entity" else None})
+    if identifier_rows:
+        session.execute(insert(PartyIdentifier), identifier_rows)
+    link_rows = []
+    for record, decision in zip(records, decisions, strict=True):
+        target = real.get(decision.target_id, decision.target_id) if decision.target_id is not None else None
+        decision.target_id = target
+        link_rows.append({
+            "register_number": record.register_number, "role": record.role, "position": record.position,
+            "party_kind": record.kind, "person_id": target if record.kind == "person" else None,
+            "entity_id": target if record.kind == "organization" else None, "outcome": decision.outcome,
+            "probability": decision.probability, "confirmed": decision.confirmed,
+            "evidence": {**decision.evidence, "normalised": _normalised(record)},
+            "decided_at": now, "decided_by": actor.label})
+    link_ids = session.execute(insert(PartyLink).returning(PartyLink.id, sort_by_parameter_order=True),
+                               link_rows).scalars().all()
+    reviews = [{"kind": "party_match", "link_id": link_id, "candidates": decision.review_candidates,
+                "status": "open", "opened_at": now}
+               for link_id, decision in zip(link_ids, decisions, strict=True) if decision.outcome == "review"]
+    if reviews:
+        session.execute(insert(ReviewTask), reviews)
+
+
+def _person_row(record: PartyRecord, now: Any) -> dict[str, Any]:
+    return {"surname": record.surname, "given_name": record.given_name, "patronymic": record.patronymic,
+            "gender": record.gender, "birth_date": record.birth_date, "birth_place": record.birth_place,
+            "address": record.address, "surname_key": record.surname_key, "given_key": record.given_key,
+            "patronymic_key": record.patronymic_key, "surname_phonetic": record.surname_phonetic,
+            "name_parsed": record.name_parsed, "merged_into": None, "created_at": now}
+
+
+def _normalised(record: PartyRecord) -> dict[str, Any]:
+    if record.kind == "organization":
+        return {"name_key": record.org_key, "legal_form": record.legal_form}
+    return {"surname": record.surname, "given_name": record.given_name, "patronymic": record.patronymic,
+            "gender": record.gender, "parsed": record.name_parsed}
