@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 
@@ -15,10 +15,13 @@ from bailiff.core import translog
 from bailiff.core.crypto import SigningKey
 from bailiff.core.db import Database
 from bailiff.jurisdictions import load_profile
+from bailiff.identity import api as identity_api
+from bailiff.identity import pages as identity_pages
 from bailiff.register import api as register_api
 from bailiff.register import pages as register_pages
 from bailiff.register.models import Writ
-from bailiff.web import problems
+from bailiff.web import problems, session
+from bailiff.web.session import LoginRequired
 from bailiff.web.templating import render
 
 
@@ -37,6 +40,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.install(app)
     app.include_router(register_api.router)
     app.include_router(register_pages.router)
+    app.include_router(identity_api.router)
+    app.include_router(identity_pages.router)
+    app.include_router(session.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -103,19 +103,15 @@ def genitive(person: TruePerson) -> tuple[str, str, str]:
 
 def name_key(person: TruePerson) -> tuple[str, str, str, date]:
     """Normalised full name and birth date: equal keys of different people make namesakes."""
-    def fold(word: str) -> str:
-        return word.casefold().replace("ё", "е")
-    return fold(person.surname), fold(person.given_name), fold(person.patronymic), person.birth_date
+    s, g, p = (w.casefold().replace("ё", "е") for w in (person.surname, person.given_name, person.patronymic))
+    return s, g, p, person.birth_date
 
 
 # --- population ---------------------------------------------------------------------------
 
 
 def _region_of(address: str) -> str:
-    for code, reg in gen._REGIONS.items():
-        if address.startswith(reg.towns):
-            return code
-    return "77"
+    return next((code for code, reg in gen._REGIONS.items() if address.startswith(reg.towns)), "77")
 
 
 def _birth_place(rng: random.Random, region: str, birth: date) -> str:
@@ -174,7 +170,7 @@ def _namesake_fields(rng: random.Random, original: dict, used: set[str]) -> dict
 
 def make_population(rng: random.Random, persons: int, *, namesake_share: float = 0.03,
                     today: date = REFERENCE_DATE) -> list[TruePerson]:
-    """Invent persons people, about namesake_share of them namesakes of another person."""
+    """Invent `persons` people; about namesake_share of them are namesakes of another person."""
     if persons <= 0:
         return []
     used: set[str] = set()
@@ -318,14 +314,11 @@ def rejected_at_intake(rng: random.Random, mentions: Iterable[Mention], share: f
     out: list[Mention] = []
     for m in mentions:
         kinds = [k for k in ("inn", "snils") if k in m.party["identifiers"]]
-        if not kinds or rng.random() >= share:
-            continue
-        kind = rng.choice(kinds)
-        value = m.party["identifiers"][kind]
-        bad = _mistype(rng, kind, value)
-        party = {**m.party, "identifiers": {**m.party["identifiers"], kind: bad}}
-        out.append(Mention(next_id, m.person_id, party, True, m.variation + ("identifier_typo",)))
-        next_id += 1
+        if kinds and rng.random() < share:
+            kind = rng.choice(kinds)
+            shown = {**m.party["identifiers"], kind: _mistype(rng, kind, m.party["identifiers"][kind])}
+            out.append(Mention(next_id + len(out), m.person_id, {**m.party, "identifiers": shown}, True,
+                               m.variation + ("identifier_typo",)))
     return out
 
 
@@ -342,16 +335,12 @@ def _mistype(rng: random.Random, kind: str, value: str) -> str:
 # --- ground truth -------------------------------------------------------------------------
 
 
-def _pairs(groups: Iterable[list[int]]) -> set[tuple[int, int]]:
-    return {(a, b) for ids_ in groups for a, b in combinations(sorted(ids_), 2)}
-
-
 def true_pairs(mentions: Iterable[Mention]) -> set[tuple[int, int]]:
     """Mention id pairs (i < j) that show the same person: the links to find."""
     groups: dict[int, list[int]] = defaultdict(list)
     for m in mentions:
         groups[m.person_id].append(m.mention_id)
-    return _pairs(groups.values())
+    return {(a, b) for group in groups.values() for a, b in combinations(sorted(group), 2)}
 
 
 def namesake_pairs(population: Iterable[TruePerson], mentions: Iterable[Mention]) -> set[tuple[int, int]]:
@@ -360,12 +349,8 @@ def namesake_pairs(population: Iterable[TruePerson], mentions: Iterable[Mention]
     groups: dict[tuple, list[Mention]] = defaultdict(list)
     for m in mentions:
         groups[key_of[m.person_id]].append(m)
-    out: set[tuple[int, int]] = set()
-    for group in groups.values():
-        for a, b in combinations(group, 2):
-            if a.person_id != b.person_id:
-                out.add((min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id)))
-    return out
+    return {(min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id))
+            for group in groups.values() for a, b in combinations(group, 2) if a.person_id != b.person_id}
 
 
 # --- writs --------------------------------------------------------------------------------

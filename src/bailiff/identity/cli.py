@@ -146,3 +146,41 @@ def dedupe_file(file: Annotated[Path, typer.Argument(help="CSV file to deduplica
     with RichReporter() as reporter:
         result = dedupe_frame(frame, id_column, fields, settings, reporter)
     write_pairs(result, out)
+
+
+@app.command("dedupe")
+def dedupe(threshold: ThresholdOption = 0.9) -> None:
+    """Find clusters of person records in the registry that are likely one person; file them for review."""
+    import json
+
+    from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.core.db import Database, upgrade
+    from bailiff.identity.dedupe import dedupe_registry
+
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"--threshold must be between 0 and 1, got {threshold}")
+    settings = load_settings()
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with RichReporter() as reporter, database.transaction() as session:
+        summary = dedupe_registry(session=session, actor=CLI_ADMIN, threshold=threshold, reporter=reporter)
+    typer.echo(json.dumps(summary))
+
+
+@app.command("train")
+def train() -> None:
+    """Estimate the matching model from the registry (EM) and put it in force for online resolution."""
+    import json
+
+    from bailiff.config import load_settings
+    from bailiff.core.db import Database, upgrade
+    from bailiff.identity.training import train as train_model
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with RichReporter() as reporter, database.transaction() as session:
+        row = train_model(session=session, reporter=reporter)
+        out = {"model_id": row.id, "pairs": row.pairs, "prior": row.parameters["prior"]}
+    typer.echo(json.dumps(out))

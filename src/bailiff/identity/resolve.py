@@ -234,7 +234,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
             "party_kind": record.kind, "person_id": target if record.kind == "person" else None,
             "entity_id": target if record.kind == "organization" else None, "outcome": decision.outcome,
             "probability": decision.probability, "confirmed": decision.confirmed,
-            "evidence": {**decision.evidence, "normalised": _normalised(record)},
+            "evidence": {**decision.evidence, "normalised": _normalised(record), "identifiers": record.identifiers},
             "decided_at": now, "decided_by": actor.label})
     link_ids = session.execute(insert(PartyLink).returning(PartyLink.id, sort_by_parameter_order=True),
                                link_rows).scalars().all()
@@ -258,3 +258,23 @@ def _normalised(record: PartyRecord) -> dict[str, Any]:
         return {"name_key": record.org_key, "legal_form": record.legal_form}
     return {"surname": record.surname, "given_name": record.given_name, "patronymic": record.patronymic,
             "gender": record.gender, "parsed": record.name_parsed}
+
+
+def new_person_for_link(*, session: Session, link: PartyLink) -> int:
+    """Create the person a reviewer declared distinct from every candidate (with its free identifiers)."""
+    from bailiff.identity.parties import party_record
+    from bailiff.register import service as register
+
+    document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
+    key = "debtors" if link.role == "debtor" else "creditors"
+    record = party_record(link.register_number, link.role, link.position, document[key][link.position])
+    now = utcnow()
+    person_id = session.execute(insert(Person).returning(Person.id), [_person_row(record, now)]).scalar_one()
+    taken = {(k, v) for k, v in session.execute(
+        select(PartyIdentifier.kind, PartyIdentifier.value)
+        .where(PartyIdentifier.value.in_(list(record.identifiers.values()) or [""])))}
+    free = [{"kind": k, "value": v, "person_id": person_id, "entity_id": None, "created_at": now}
+            for k, v in record.identifiers.items() if (k, v) not in taken]
+    if free:
+        session.execute(insert(PartyIdentifier), free)
+    return person_id

@@ -1,0 +1,233 @@
+"""Use cases of the identity context for other contexts and for reviewers.
+
+Every reviewer action is audited and reversible: a confirmation or rejection can be reopened,
+a merge undone. Nothing here deletes a decision; the party link keeps the latest one and the
+audit trail keeps them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bailiff.core import audit
+from bailiff.core.actor import Actor
+from bailiff.core.clock import utcnow
+from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound
+from bailiff.identity import rules
+from bailiff.identity.models import PartyIdentifier, PartyLink, Person, PersonMerge, ReviewTask
+
+REVIEWER_ROLES = frozenset({"bailiff_service", "admin"})
+
+
+class IdentityNotConfirmed(Conflict):
+    slug = "identity-not-confirmed"
+    title = "The debtor's identity is not confirmed"
+
+
+def require_reviewer(actor: Actor) -> None:
+    if actor.role not in REVIEWER_ROLES:
+        raise Forbidden("identity reviews are for the bailiff service",
+                        errors=[FieldError("actor", "identity.review.role", "bailiff_service or admin")])
+
+
+def party_link(*, session: Session, register_number: str, role: str = "debtor", position: int = 0) -> PartyLink:
+    """The identification decision for one party of a writ."""
+    link = session.scalar(select(PartyLink).where(PartyLink.register_number == register_number,
+                                                  PartyLink.role == role, PartyLink.position == position))
+    if link is None:
+        raise NotFound(f"party {role}[{position}] of {register_number} is not identified yet")
+    return link
+
+
+def require_confirmed(*, session: Session, register_number: str, position: int = 0) -> PartyLink:
+    """Namesake protection: refuse coercive measures unless the debtor's identity is confirmed."""
+    try:
+        link = party_link(session=session, register_number=register_number, position=position)
+    except NotFound as exc:
+        raise IdentityNotConfirmed(str(exc), errors=[FieldError("debtor", "identity.unresolved",
+                                                                "identification has not run yet")]) from exc
+    if not link.confirmed:
+        raise IdentityNotConfirmed(
+            f"debtor {position} of {register_number} awaits identity review (possible namesake)",
+            errors=[FieldError("debtor", "identity.unconfirmed", "a reviewer must confirm who the debtor is")])
+    return link
+
+
+def canonical_person(*, session: Session, person_id: int) -> int:
+    """Follow merges to the surviving record."""
+    seen = set()
+    while True:
+        merged_into = session.scalar(select(Person.merged_into).where(Person.id == person_id))
+        if merged_into is None or person_id in seen:
+            return person_id
+        seen.add(person_id)
+        person_id = merged_into
+
+
+def _identifiers(session: Session, person_id: int) -> dict[str, str]:
+    return dict(session.execute(select(PartyIdentifier.kind, PartyIdentifier.value)
+                                .where(PartyIdentifier.person_id == person_id)).all())
+
+
+def open_reviews(*, session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    """Open review tasks, oldest first, with the party and the candidates side by side."""
+    tasks = session.scalars(select(ReviewTask).where(ReviewTask.status == "open")
+                            .order_by(ReviewTask.id).limit(limit)).all()
+    return [review(session=session, task_id=t.id) for t in tasks]
+
+
+def review(*, session: Session, task_id: int) -> dict[str, Any]:
+    """One review task with everything a reviewer needs to decide."""
+    task = session.get(ReviewTask, task_id)
+    if task is None:
+        raise NotFound(f"no review task {task_id}")
+    link = session.get(PartyLink, task.link_id) if task.link_id else None
+    ids = [c["id"] for c in task.candidates if isinstance(c.get("id"), int) and c["id"] > 0]
+    persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    return {
+        "id": task.id, "kind": task.kind, "status": task.status, "opened_at": task.opened_at.isoformat(),
+        "party": None if link is None else {
+            "register_number": link.register_number, "role": link.role, "position": link.position,
+            "outcome": link.outcome, "probability": link.probability, "person_id": link.person_id,
+            "confirmed": link.confirmed, "evidence": link.evidence},
+        "candidates": [{**c, "person": _person_json(persons[c["id"]], _identifiers(session, c["id"]))}
+                       for c in task.candidates if c.get("id") in persons],
+        "resolution": task.resolution,
+    }
+
+
+def _person_json(p: Person, identifiers: dict[str, str]) -> dict[str, Any]:
+    return {"id": p.id, "surname": p.surname, "given_name": p.given_name, "patronymic": p.patronymic,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None, "birth_place": p.birth_place,
+            "address": p.address, "identifiers": identifiers, "merged_into": p.merged_into}
+
+
+def _open_task(session: Session, task_id: int) -> tuple[ReviewTask, PartyLink]:
+    task = session.get(ReviewTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no review task {task_id}")
+    if task.status != "open":
+        raise Conflict(f"review task {task_id} is already {task.status}",
+                       errors=[FieldError("task", "identity.review.closed", "reopen it first")])
+    link = session.get(PartyLink, task.link_id, with_for_update=True)
+    assert link is not None
+    return task, link
+
+
+def confirm(*, session: Session, task_id: int, person_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """The party is this existing person: link it and lift the namesake block."""
+    require_reviewer(actor)
+    task, link = _open_task(session, task_id)
+    person_id = canonical_person(session=session, person_id=person_id)
+    if session.get(Person, person_id) is None:
+        raise NotFound(f"no person {person_id}")
+    party_ids = {k: v for k, v in (link.evidence.get("identifiers") or {}).items()}
+    clash = rules.conflicting_kinds(party_ids, _identifiers(session, person_id))
+    if clash:
+        raise Conflict(f"the party and person {person_id} hold different {', '.join(clash)}: not the same person",
+                       errors=[FieldError("person_id", "identity.identifier_conflict", ", ".join(clash))])
+    return _close(session, task, link, actor, reason, status="confirmed", person_id=person_id)
+
+
+def reject(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """The party is none of the candidates: it becomes a person of its own, confirmed."""
+    require_reviewer(actor)
+    task, link = _open_task(session, task_id)
+    from bailiff.identity.resolve import new_person_for_link
+
+    person_id = new_person_for_link(session=session, link=link)
+    return _close(session, task, link, actor, reason, status="rejected", person_id=person_id)
+
+
+def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
+           person_id: int) -> dict[str, Any]:
+    now = utcnow()
+    before = {"person_id": link.person_id, "confirmed": link.confirmed, "outcome": link.outcome}
+    link.person_id, link.confirmed, link.decided_at, link.decided_by = person_id, True, now, actor.label
+    task.status, task.resolved_at, task.resolved_by = status, now, actor.label
+    task.resolution = {"person_id": person_id, "reason": reason, "before": before}
+    audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
+                                           subject_id=f"{link.register_number}/{link.role}/{link.position}",
+                                           reason=reason, details={"task": task.id, **task.resolution})])
+    return review(session=session, task_id=task.id)
+
+
+def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """Undo a review decision: the party is unconfirmed again and the task open."""
+    require_reviewer(actor)
+    task = session.get(ReviewTask, task_id, with_for_update=True)
+    if task is None or task.status == "open" or task.link_id is None:
+        raise Conflict(f"review task {task_id} is not closed", errors=[FieldError("task", "identity.review.open", "")])
+    link = session.get(PartyLink, task.link_id, with_for_update=True)
+    assert link is not None and task.resolution is not None
+    before = task.resolution.get("before", {})
+    link.person_id, link.confirmed = before.get("person_id"), False
+    previous = task.status
+    task.status, task.resolved_at, task.resolved_by = "open", None, None
+    audit.record(session, [audit.audit_row(actor=actor, action="identity.review.reopened", subject_type="party",
+                                           subject_id=f"{link.register_number}/{link.role}/{link.position}",
+                                           reason=reason, details={"task": task.id, "was": previous,
+                                                                   "resolution": task.resolution})])
+    return review(session=session, task_id=task.id)
+
+
+def merge(*, session: Session, survivor_id: int, merged_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """Declare two person records one person; refused when their lifelong identifiers differ."""
+    require_reviewer(actor)
+    survivor_id = canonical_person(session=session, person_id=survivor_id)
+    merged_id = canonical_person(session=session, person_id=merged_id)
+    if survivor_id == merged_id:
+        raise Conflict("these records are already one person", errors=[FieldError("merged_id", "identity.merge.same", "")])
+    for pid in (survivor_id, merged_id):
+        if session.get(Person, pid, with_for_update=True) is None:
+            raise NotFound(f"no person {pid}")
+    clash = rules.conflicting_kinds(_identifiers(session, merged_id), _identifiers(session, survivor_id))
+    if clash:
+        raise Conflict(f"different {', '.join(clash)}: two different people are never merged",
+                       errors=[FieldError("merged_id", "identity.identifier_conflict", ", ".join(clash))])
+    now = utcnow()
+    session.execute(update(Person).where(Person.id == merged_id).values(merged_into=survivor_id))
+    merge_row = PersonMerge(survivor_id=survivor_id, merged_id=merged_id, merged_at=now, merged_by=actor.label,
+                            reason=reason)
+    session.add(merge_row)
+    session.flush()
+    audit.record(session, [audit.audit_row(actor=actor, action="identity.merged", subject_type="person",
+                                           subject_id=str(merged_id), reason=reason,
+                                           details={"survivor": survivor_id, "merge": merge_row.id})])
+    return {"merge_id": merge_row.id, "survivor_id": survivor_id, "merged_id": merged_id}
+
+
+def unmerge(*, session: Session, merge_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """Undo a merge: both records stand on their own again."""
+    require_reviewer(actor)
+    row = session.get(PersonMerge, merge_id, with_for_update=True)
+    if row is None or row.undone_at is not None:
+        raise Conflict(f"merge {merge_id} does not exist or was undone", errors=[FieldError("merge_id", "identity.unmerge", "")])
+    session.execute(update(Person).where(Person.id == row.merged_id).values(merged_into=None))
+    row.undone_at, row.undone_by = utcnow(), actor.label
+    audit.record(session, [audit.audit_row(actor=actor, action="identity.unmerged", subject_type="person",
+                                           subject_id=str(row.merged_id), reason=reason,
+                                           details={"survivor": row.survivor_id, "merge": merge_id})])
+    return {"merge_id": merge_id, "survivor_id": row.survivor_id, "merged_id": row.merged_id, "undone": True}
+
+
+def person(*, session: Session, person_id: int) -> dict[str, Any]:
+    """A person record with identifiers and the writs it is party to."""
+    p = session.get(Person, person_id)
+    if p is None:
+        raise NotFound(f"no person {person_id}")
+    merged = [m for (m,) in session.execute(select(Person.id).where(Person.merged_into == person_id))]
+    links = session.execute(select(PartyLink.register_number, PartyLink.role, PartyLink.confirmed)
+                            .where(PartyLink.person_id.in_([person_id, *merged]))).all()
+    return {**_person_json(p, _identifiers(session, person_id)), "merged_records": merged,
+            "writs": [{"register_number": rn, "role": role, "confirmed": c} for rn, role, c in links]}
+
+
+def counts(*, session: Session) -> dict[str, int]:
+    """Open reviews and persons, for pages and the demo summary."""
+    return {"open_reviews": session.scalar(select(func.count()).select_from(ReviewTask)
+                                           .where(ReviewTask.status == "open")) or 0,
+            "persons": session.scalar(select(func.count()).select_from(Person)) or 0}
