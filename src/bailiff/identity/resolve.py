@@ -229,6 +229,12 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
     for record, decision in zip(records, decisions, strict=True):
         target = real.get(decision.target_id, decision.target_id) if decision.target_id is not None else None
         decision.target_id = target
+        # Candidates created earlier in this batch carry provisional ids until now.
+        for item in (*decision.review_candidates, *decision.evidence.get("candidates", [])):
+            item["id"] = real.get(item["id"], item["id"])
+        matches = decision.evidence.get("identifier_matches")
+        if matches:
+            decision.evidence["identifier_matches"] = {k: real.get(v, v) for k, v in matches.items()}
         link_rows.append({
             "register_number": record.register_number, "role": record.role, "position": record.position,
             "party_kind": record.kind, "person_id": target if record.kind == "person" else None,

@@ -1,0 +1,191 @@
+"""Resolution of writ parties at intake (through the outbox worker), on a real database."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bailiff.core.actor import Actor
+from bailiff.core.crypto import sign_envelope
+from bailiff.core.db import Database
+from bailiff.core.worker import run_once
+from bailiff.identity import identifiers, service
+from bailiff.identity.models import PartyLink
+from bailiff.identity.service import IdentityNotConfirmed
+from bailiff.subscriptions import all_handlers
+from tests.conftest import Issuer
+
+_days = itertools.count(1)
+RNG = random.Random(7)
+
+
+def unique_birth_date() -> str:
+    """A birth date no other test in this database uses, so tests never match each other's people."""
+    return (date(1940, 1, 1) + timedelta(days=next(_days) * 3)).isoformat()
+
+
+def debtor(**fields: Any) -> dict[str, Any]:
+    base = {"kind": "person", "surname": "Соколов", "given_name": "Алексей", "patronymic": "Игоревич",
+            "birth_date": unique_birth_date(), "birth_place": "г. Казань",
+            "address": "г. Казань, ул. Баумана, д. 5, кв. 12", "identifiers": {}}
+    base.update(fields)
+    return base
+
+
+def register(client: TestClient, court: Issuer, *debtors: dict[str, Any]) -> list[str]:
+    envelopes = [sign_envelope(court.document(debtors=[d]), court.key) for d in debtors]
+    body = client.post("/api/v1/writs/batch", json={"envelopes": envelopes}, headers=court.headers).json()
+    assert body["rejected"] == 0, body
+    return [item["register_number"] for item in body["items"]]
+
+
+def resolve_all(database: Database, settings) -> None:  # noqa: ANN001
+    handlers = all_handlers(database, settings)
+    for _ in range(100):
+        if not run_once(database, handlers):
+            return
+    raise AssertionError("the outbox did not drain")
+
+
+def link(database: Database, number: str) -> PartyLink:
+    with database.reading() as s:
+        return service.party_link(session=s, register_number=number)
+
+
+def test_identifier_links_oblique_and_nominative(client, court, database, settings) -> None:  # noqa: ANN001
+    inn = identifiers.make_inn_person(RNG)
+    first = debtor(identifiers={"inn": inn})
+    second = dict(first, surname="Соколова", given_name="Алексея", patronymic="Игоревича",
+                  address="г. Москва, ул. Тверская, д. 1")  # the genitive, after moving
+    a, b = register(client, court, first, second)
+    resolve_all(database, settings)
+    la, lb = link(database, a), link(database, b)
+    assert la.outcome == "new" and la.confirmed
+    assert lb.outcome == "identifier" and lb.confirmed and lb.person_id == la.person_id
+    assert lb.evidence["normalised"]["surname"] == "Соколов"
+
+
+def test_creditor_organisation_linked_by_inn(client, court, database, settings) -> None:  # noqa: ANN001
+    a, b = register(client, court, debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}),
+                    debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
+    resolve_all(database, settings)
+    with database.reading() as s:
+        ca = service.party_link(session=s, register_number=a, role="creditor")
+        cb = service.party_link(session=s, register_number=b, role="creditor")
+    assert ca.entity_id is not None and ca.entity_id == cb.entity_id and cb.outcome == "identifier"
+
+
+def test_same_person_without_identifiers_is_linked_across_scripts(client, court, database, settings) -> None:  # noqa: ANN001
+    first = debtor(surname="Кузнецова", given_name="Анна", patronymic="Сергеевна", birth_place="г. Самара",
+                   address="г. Самара, ул. Ленина, д. 3")
+    genitive = dict(first, surname="Кузнецовой", given_name="Анны", patronymic="Сергеевны")
+    latin = dict(first, surname="Kuznetsova", given_name="Anna", patronymic="Sergeevna")
+    a, b, c = register(client, court, first, genitive, latin)
+    resolve_all(database, settings)
+    la, lb, lc = (link(database, n) for n in (a, b, c))
+    assert la.outcome == "new"
+    assert (lb.outcome, lb.person_id, lb.confirmed) == ("linked", la.person_id, True)
+    assert (lc.outcome, lc.person_id, lc.confirmed) == ("linked", la.person_id, True)
+
+
+def test_namesakes_are_never_linked_and_measures_wait(client, court, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    first = debtor(birth_date=born, birth_place="г. Казань", address="г. Казань, ул. Баумана, д. 5")
+    namesake = debtor(birth_date=born, birth_place="г. Омск", address="г. Омск, ул. Мира, д. 9")
+    a, b = register(client, court, first, namesake)
+    resolve_all(database, settings)
+    la, lb = link(database, a), link(database, b)
+    assert lb.person_id != la.person_id
+    assert lb.outcome in ("new", "review")
+    if lb.outcome == "review":
+        with database.reading() as s, pytest.raises(IdentityNotConfirmed):
+            service.require_confirmed(session=s, register_number=b)
+
+
+def test_different_valid_inns_never_link(client, court, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    first = debtor(birth_date=born, identifiers={"inn": identifiers.make_inn_person(RNG)})
+    other = debtor(birth_date=born, identifiers={"inn": identifiers.make_inn_person(RNG)})  # same everything else
+    a, b = register(client, court, first, other)
+    resolve_all(database, settings)
+    la, lb = link(database, a), link(database, b)
+    assert la.person_id != lb.person_id and lb.outcome == "new"
+
+
+def test_same_new_person_twice_in_one_batch_is_one_record(client, court, database, settings) -> None:  # noqa: ANN001
+    person = debtor(identifiers={"snils": identifiers.make_snils(RNG)})
+    a, b = register(client, court, person, dict(person, surname="Соколова", given_name="Алексея",
+                                                patronymic="Игоревича"))
+    resolve_all(database, settings)
+    assert link(database, a).person_id == link(database, b).person_id
+
+
+def test_resolution_is_idempotent(client, court, database, settings) -> None:  # noqa: ANN001
+    from bailiff.identity.handlers import resolve_registered
+    from bailiff.core.worker import Delivery
+    from bailiff.core.clock import utcnow
+
+    (a,) = register(client, court, debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
+    resolve_all(database, settings)
+    again = resolve_registered(database, [Delivery(0, "writ.registered", "x", {"register_number": a}, utcnow(), 0)])
+    assert again == 0
+
+
+def bailiff_actor(bailiffs: Issuer) -> Actor:
+    return Actor(kind="org", ident=bailiffs.code, role="bailiff_service", org_id=bailiffs.org_id)
+
+
+def test_review_confirm_reopen_reject_through_the_api(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    first = debtor(surname="Смирнов", given_name="Павел", patronymic="Андреевич", birth_date=born,
+                   birth_place="г. Тула", address="г. Тула, ул. Советская, д. 1")
+    # Same name and birth date, birth place written differently, a new address: a weak match.
+    second = dict(first, birth_place="Тульская обл., пос. Ленинский", address="г. Москва, ул. Арбат, д. 2")
+    a, b = register(client, court, first, second)
+    resolve_all(database, settings)
+    lb = link(database, b)
+    assert lb.outcome == "review" and not lb.confirmed, lb.evidence
+    reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
+    task = next(t for t in reviews if t["party"]["register_number"] == b)
+    person_id = link(database, a).person_id
+    assert [c["person"]["id"] for c in task["candidates"]] == [person_id]
+    assert client.get("/api/v1/identity/reviews", headers=court.headers).status_code == 403
+    confirmed = client.post(f"/api/v1/identity/reviews/{task['id']}/confirm", headers=bailiffs.headers,
+                            json={"person_id": person_id, "reason": "паспорт предъявлен лично"}).json()
+    assert confirmed["status"] == "confirmed"
+    with database.reading() as s:
+        assert service.require_confirmed(session=s, register_number=b).person_id == person_id
+    again = client.post(f"/api/v1/identity/reviews/{task['id']}/confirm", headers=bailiffs.headers,
+                        json={"person_id": person_id, "reason": "twice"})
+    assert again.status_code == 409
+    reopened = client.post(f"/api/v1/identity/reviews/{task['id']}/reopen", headers=bailiffs.headers,
+                           json={"reason": "ошибочное подтверждение"}).json()
+    assert reopened["status"] == "open" and reopened["party"]["confirmed"] is False
+    rejected = client.post(f"/api/v1/identity/reviews/{task['id']}/reject", headers=bailiffs.headers,
+                           json={"reason": "другое лицо, тёзка"}).json()
+    assert rejected["status"] == "rejected"
+    assert rejected["party"]["person_id"] not in (None, person_id) and rejected["party"]["confirmed"]
+    history = client.get(f"/api/v1/identity/persons/{person_id}", headers=bailiffs.headers).json()
+    assert [w["register_number"] for w in history["writs"] if w["role"] == "debtor"] == [a]
+
+
+def test_merge_and_unmerge_and_conflicting_identifiers(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    a, b, c = register(client, court, debtor(), debtor(), debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
+    d, = register(client, court, debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
+    resolve_all(database, settings)
+    pa, pb, pc, pd = (link(database, n).person_id for n in (a, b, c, d))
+    merged = client.post("/api/v1/identity/merges", headers=bailiffs.headers,
+                         json={"survivor_id": pa, "merged_id": pb, "reason": "одно лицо по данным ЗАГС"}).json()
+    assert client.get(f"/api/v1/identity/persons/{pa}", headers=bailiffs.headers).json()["merged_records"] == [pb]
+    undone = client.post(f"/api/v1/identity/merges/{merged['merge_id']}/undo", headers=bailiffs.headers,
+                         json={"reason": "ошибка"}).json()
+    assert undone["undone"] is True
+    assert client.get(f"/api/v1/identity/persons/{pa}", headers=bailiffs.headers).json()["merged_records"] == []
+    refused = client.post("/api/v1/identity/merges", headers=bailiffs.headers,
+                          json={"survivor_id": pc, "merged_id": pd, "reason": "попытка"})
+    assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "identity.identifier_conflict"
