@@ -94,13 +94,14 @@ def lease_batch(session: Session, *, limit: int, lease: timedelta = LEASE) -> li
     return events
 
 
-def mark_delivered(session: Session, event_id: int) -> None:
-    """Record a successful delivery."""
-    session.execute(
-        update(OutboxEvent)
-        .where(OutboxEvent.id == event_id)
-        .values(delivered_at=utcnow(), attempts=OutboxEvent.attempts + 1, last_error=None)
-    )
+def mark_delivered(session: Session, event_ids: list[int]) -> None:
+    """Record successful deliveries."""
+    for start in range(0, len(event_ids), 1000):
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_(event_ids[start:start + 1000]))
+            .values(delivered_at=utcnow(), attempts=OutboxEvent.attempts + 1, last_error=None)
+        )
 
 
 def mark_failed(session: Session, event_id: int, *, error: str, max_attempts: int) -> None:

@@ -32,9 +32,13 @@ Handler = Callable[[Delivery], None]
 
 
 class BatchHandler:
-    """Marks a handler that takes all leased deliveries of its topic at once (one transaction)."""
+    """A handler that takes all leased deliveries of its topic at once.
 
-    def __init__(self, handle: Callable[[list[Delivery]], None]) -> None:
+    It raises to fail the whole batch, or returns {delivery id: error} for the deliveries that
+    failed on their own (one unreachable receiver must not hold back everybody else's events).
+    """
+
+    def __init__(self, handle: Callable[[list[Delivery]], dict[int, str] | None | object]) -> None:
         self.handle = handle
 
 
@@ -58,26 +62,28 @@ def run_once(database: Database, handlers: Handlers, *, limit: int = 500, max_at
     for topic, deliveries in by_topic.items():
         for handler in handlers.get(topic, []):
             if isinstance(handler, BatchHandler):
-                _call(lambda: handler.handle(deliveries), deliveries, failed)
+                outcome = _call(lambda: handler.handle(deliveries), deliveries, failed)
+                if isinstance(outcome, dict):
+                    for event_id, error in outcome.items():
+                        failed.setdefault(event_id, error)
             else:
                 for delivery in deliveries:
                     _call(lambda d=delivery: handler(d), [delivery], failed)  # type: ignore[misc]
     with database.transaction() as session:
-        for delivery in leased:
-            if delivery.id in failed:
-                outbox.mark_failed(session, delivery.id, error=failed[delivery.id], max_attempts=max_attempts)
-            else:
-                outbox.mark_delivered(session, delivery.id)
+        outbox.mark_delivered(session, [d.id for d in leased if d.id not in failed])
+        for event_id, error in failed.items():
+            outbox.mark_failed(session, event_id, error=error, max_attempts=max_attempts)
     return len(leased)
 
 
-def _call(action: Callable[[], None], deliveries: list[Delivery], failed: dict[int, str]) -> None:
+def _call(action: Callable[[], object], deliveries: list[Delivery], failed: dict[int, str]) -> object:
     try:
-        action()
+        return action()
     except Exception as exc:  # noqa: BLE001 - any recipient failure means "retry later"
         log.warning("delivery of %s failed: %s", ", ".join(d.key for d in deliveries[:3]), exc)
         for delivery in deliveries:
             failed.setdefault(delivery.id, f"{type(exc).__name__}: {exc}")
+        return None
 
 
 def run_forever(database: Database, handlers: Handlers, *, poll_seconds: float = 0.5,

@@ -116,5 +116,10 @@ def decide_by_score(party: PartyRecord, scored: list[dict[str, Any]]) -> Decisio
 
 
 def corroborated(levels: dict[str, str]) -> bool:
-    """Namesake protection: besides name and birth date, a birth place or an address must agree."""
-    return any(levels.get(f) in ("exact", "close") for f in ("birth_place", "address", "passport", "ogrnip"))
+    """Namesake protection: without a shared identifier, the address must agree too.
+
+    A birth place is not enough: namesakes born on the same day in the same city exist (and the
+    ground-truth benchmark has them), and they are then indistinguishable from a person who moved.
+    Such pairs go to a reviewer instead; a false link would make one pay the other's debt.
+    """
+    return levels.get("address") in ("exact", "close")

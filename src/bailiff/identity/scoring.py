@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bailiff.identity import names
+from bailiff.identity import names, places
 from bailiff.identity.linkage.comparisons import comparison_vectors
 from bailiff.identity.linkage.model import Model, score
 from bailiff.identity.linkage.normalize import prepare_records
@@ -71,31 +71,48 @@ class LinkageModel:
     source: str
 
 
-def _row(values: Any) -> dict[str, Any]:
-    return {"surname": values.surname, "given_name": values.given_name, "patronymic": values.patronymic,
-            "birth_date": values.birth_date.isoformat() if values.birth_date else None,
-            "birth_place": values.birth_place, "address": values.address}
+def comparable(surname: str | None, given_name: str | None, patronymic: str | None, birth_date: Any,
+               birth_place: str | None, address: str | None) -> dict[str, Any]:
+    """The PERSON_FIELDS of a record in the form they are compared in (online, training, dedupe)."""
+    if birth_date is not None and not isinstance(birth_date, str):
+        birth_date = birth_date.isoformat()
+    return {"surname": surname, "given_name": given_name, "patronymic": patronymic, "birth_date": birth_date,
+            "birth_place": places.birth_place_key(birth_place), "address": places.address_key(address)}
 
 
-def score_candidates(model: LinkageModel, record: PartyRecord, block: list[Candidate]) -> list[dict[str, Any]]:
-    """Probability and per-field agreement levels of each candidate, best first."""
-    if not block:
+def _row(v: Any) -> dict[str, Any]:
+    return comparable(v.surname, v.given_name, v.patronymic, v.birth_date, v.birth_place, v.address)
+
+
+def score_pairs(model: LinkageModel, pairs: list[tuple[PartyRecord, Candidate]]) -> list[dict[str, Any]]:
+    """Probability and per-field agreement levels of each (party, candidate) pair, in one vectorised pass."""
+    if not pairs:
         return []
-    left = pd.DataFrame([{"id": "party", **_row(record)}])
-    right = pd.DataFrame([{"id": str(c.id), **_row(c)} for c in block])
-    records = prepare_records([left, right], "id", PERSON_FIELDS, name_normalizer=names.comparison_key)
-    i = np.zeros(len(block), dtype=np.int64)
-    j = np.arange(1, len(block) + 1, dtype=np.int64)
+    party_index: dict[int, int] = {}
+    candidate_index: dict[int, int] = {}
+    left_rows, right_rows, i_list, j_list = [], [], [], []
+    for record, candidate in pairs:
+        if id(record) not in party_index:
+            party_index[id(record)] = len(left_rows)
+            left_rows.append({"id": f"p{len(left_rows)}", **_row(record)})
+        if candidate.id not in candidate_index:
+            candidate_index[candidate.id] = len(right_rows)
+            right_rows.append({"id": f"c{candidate.id}", **_row(candidate)})
+        i_list.append(party_index[id(record)])
+        j_list.append(candidate_index[candidate.id])
+    records = prepare_records([pd.DataFrame(left_rows), pd.DataFrame(right_rows)], "id", PERSON_FIELDS,
+                              name_normalizer=names.comparison_key)
+    i = np.asarray(i_list, dtype=np.int64)
+    j = np.asarray(j_list, dtype=np.int64) + len(left_rows)  # right rows follow the left ones
     gamma, veto = comparison_vectors(model.model.comparisons, records.fields, i, j)
     probabilities = score(model.model, gamma, veto)
     out = []
-    for k, candidate in enumerate(block):
+    for k, (_, candidate) in enumerate(pairs):
         levels = {}
         for f, comparison in enumerate(model.model.comparisons):
             level = int(gamma[k, f])
             levels[model.model.names[f]] = "null" if level < 0 else _agreement(level, comparison.n_levels)
         out.append({"id": candidate.id, "probability": float(probabilities[k]), "levels": levels})
-    out.sort(key=lambda s: -s["probability"])
     return out
 
 

@@ -23,7 +23,7 @@ from bailiff.identity.linkage.model import Model
 from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.linkage.pipeline import Reporter, Settings, SilentReporter, fit
 from bailiff.identity.models import LinkageModel, Person
-from bailiff.identity.scoring import DEFAULT_MODEL, PERSON_FIELDS
+from bailiff.identity.scoring import DEFAULT_MODEL, PERSON_FIELDS, comparable
 
 SETTINGS = Settings(name_normalizer=names.comparison_key)
 
@@ -40,10 +40,7 @@ def registry_frame(session: Session) -> pd.DataFrame:
     rows = session.execute(select(Person.id, Person.surname, Person.given_name, Person.patronymic,
                                   Person.birth_date, Person.birth_place, Person.address)
                            .where(Person.merged_into.is_(None)))
-    frame = pd.DataFrame(rows.all(), columns=["id", *[c for c, _ in PERSON_FIELDS]])
-    frame["id"] = frame["id"].astype(str)
-    frame["birth_date"] = frame["birth_date"].map(lambda d: d.isoformat() if d else None)
-    return frame
+    return pd.DataFrame([{"id": str(row[0]), **comparable(*row[1:])} for row in rows])
 
 
 def train(*, session: Session, reporter: Reporter | None = None) -> LinkageModel:
@@ -67,10 +64,9 @@ def synthetic_frame(writs: int, seed: int) -> pd.DataFrame:
     for n, (_, document) in enumerate(make_writs(rng, make_issuers(rng, 12), writs, date(2026, 11, 1))):
         for record in party_records(f"W{n}", document):
             if record.kind == "person" and record.role == "debtor":
-                rows.append({"id": f"{n}-{record.position}", "surname": record.surname,
-                             "given_name": record.given_name, "patronymic": record.patronymic,
-                             "birth_date": record.birth_date.isoformat() if record.birth_date else None,
-                             "birth_place": record.birth_place, "address": record.address})
+                rows.append({"id": f"{n}-{record.position}",
+                             **comparable(record.surname, record.given_name, record.patronymic,
+                                          record.birth_date, record.birth_place, record.address)})
     return pd.DataFrame(rows)
 
 
