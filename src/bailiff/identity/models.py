@@ -134,3 +134,16 @@ class LinkageModel(Base):
     trained_at: Mapped[datetime]
     pairs: Mapped[int] = mapped_column(BigInteger)
     parameters: Mapped[dict[str, Any]]
+
+
+class PersonAddress(Base):
+    """Every address a person was written at: a debtor who moved is still recognised at the old one."""
+
+    __tablename__ = "person_addresses"
+    __table_args__ = (UniqueConstraint("person_id", "address_key", name="uq_person_addresses"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    address_key: Mapped[str] = mapped_column(Text)
+    register_number: Mapped[str] = mapped_column(String(32))
+    seen_at: Mapped[datetime]

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from bailiff.core import sequences
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.identity import rules, scoring
-from bailiff.identity.models import LegalEntity, PartyIdentifier, PartyLink, Person, ReviewTask
+from bailiff.identity import places, rules, scoring
+from bailiff.identity.models import LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, ReviewTask
 from bailiff.identity.parties import party_records
 from bailiff.identity.rules import Decision, PartyRecord
 
@@ -137,9 +137,16 @@ def _load_candidates(session: Session, persons: list[PartyRecord], batch: _Batch
                           Person.given_key.in_({p.given_key for p in undated if p.given_key})))
     if not terms:
         return
-    rows = session.scalars(select(Person).where(or_(*terms), Person.merged_into.is_(None)))
+    rows = session.scalars(select(Person).where(or_(*terms), Person.merged_into.is_(None))).all()
+    addresses: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        for person_id, key in session.execute(select(PersonAddress.person_id, PersonAddress.address_key)
+                                              .where(PersonAddress.person_id.in_([p.id for p in rows]))):
+            addresses[person_id].append(key)
     for person in rows:
-        _index(batch, scoring.Candidate.from_person(person))
+        own = places.address_key(person.address)
+        _index(batch, scoring.Candidate.from_person(
+            person, tuple(a for a in addresses.get(person.id, ()) if a != own)))
     _load_identifiers(session, [("person", i) for i in batch.candidates], batch)
 
 
@@ -246,6 +253,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                                 "entity_id": owner if table == "entity" else None})
     if identifier_rows:
         session.execute(insert(PartyIdentifier), identifier_rows)
+    _remember_addresses(session, records, decisions, real, now)
     link_rows = []
     for record, decision in zip(records, decisions, strict=True):
         target = real.get(decision.target_id, decision.target_id) if decision.target_id is not None else None
@@ -271,6 +279,24 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                for link_id, decision in zip(link_ids, decisions, strict=True) if decision.outcome == "review"]
     if reviews:
         session.execute(insert(ReviewTask), reviews)
+
+
+def _remember_addresses(session: Session, records: list[PartyRecord], decisions: list[Decision],
+                        real: dict[int, int], now: Any) -> None:
+    """Record the address each confirmed person was written at (an address seen again is skipped)."""
+    wanted: dict[tuple[int, str], str] = {}
+    for record, decision in zip(records, decisions, strict=True):
+        key = places.address_key(record.address)
+        if record.kind == "person" and decision.target_id is not None and key:
+            wanted.setdefault((real.get(decision.target_id, decision.target_id), key), record.register_number)
+    if not wanted:
+        return
+    known = set(session.execute(select(PersonAddress.person_id, PersonAddress.address_key)
+                                .where(PersonAddress.person_id.in_({p for p, _ in wanted}))).all())
+    rows = [{"person_id": p, "address_key": a, "register_number": rn, "seen_at": now}
+            for (p, a), rn in wanted.items() if (p, a) not in known]
+    if rows:
+        session.execute(insert(PersonAddress), rows)
 
 
 def _person_row(record: PartyRecord, now: Any) -> dict[str, Any]:

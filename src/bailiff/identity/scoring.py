@@ -49,12 +49,14 @@ class Candidate:
     surname_key: str
     given_key: str | None
     surname_phonetic: str
+    # Other addresses the person was written at (keys); the best-agreeing one counts.
+    other_addresses: tuple[str, ...] = ()
 
     @classmethod
-    def from_person(cls, p: Person) -> Candidate:
+    def from_person(cls, p: Person, other_addresses: tuple[str, ...] = ()) -> Candidate:
         """From a stored person."""
         return cls(p.id, p.surname, p.given_name, p.patronymic, p.birth_date, p.birth_place, p.address,
-                   p.surname_key, p.given_key, p.surname_phonetic)
+                   p.surname_key, p.given_key, p.surname_phonetic, other_addresses)
 
     @classmethod
     def from_record(cls, r: PartyRecord, provisional_id: int) -> Candidate:
@@ -85,34 +87,48 @@ def _row(v: Any) -> dict[str, Any]:
 
 
 def score_pairs(model: LinkageModel, pairs: list[tuple[PartyRecord, Candidate]]) -> list[dict[str, Any]]:
-    """Probability and per-field agreement levels of each (party, candidate) pair, in one vectorised pass."""
+    """Probability and per-field agreement levels of each (party, candidate) pair, in one vectorised pass.
+
+    A candidate known at several addresses is compared once per address and the best one counts.
+    """
     if not pairs:
         return []
     party_index: dict[int, int] = {}
-    candidate_index: dict[int, int] = {}
-    left_rows, right_rows, i_list, j_list = [], [], [], []
-    for record, candidate in pairs:
+    right_index: dict[tuple[int, str | None], int] = {}
+    left_rows: list[dict[str, Any]] = []
+    right_rows: list[dict[str, Any]] = []
+    i_list, j_list, owner = [], [], []
+    for n, (record, candidate) in enumerate(pairs):
         if id(record) not in party_index:
             party_index[id(record)] = len(left_rows)
             left_rows.append({"id": f"p{len(left_rows)}", **_row(record)})
-        if candidate.id not in candidate_index:
-            candidate_index[candidate.id] = len(right_rows)
-            right_rows.append({"id": f"c{candidate.id}", **_row(candidate)})
-        i_list.append(party_index[id(record)])
-        j_list.append(candidate_index[candidate.id])
+        base = _row(candidate)
+        for address in (base["address"], *candidate.other_addresses):
+            key = (candidate.id, address)
+            if key not in right_index:
+                right_index[key] = len(right_rows)
+                right_rows.append({"id": f"c{len(right_rows)}", **base, "address": address})
+            i_list.append(party_index[id(record)])
+            j_list.append(right_index[key])
+            owner.append(n)
     records = prepare_records([pd.DataFrame(left_rows), pd.DataFrame(right_rows)], "id", PERSON_FIELDS,
                               name_normalizer=names.comparison_key)
     i = np.asarray(i_list, dtype=np.int64)
     j = np.asarray(j_list, dtype=np.int64) + len(left_rows)  # right rows follow the left ones
     gamma, veto = comparison_vectors(model.model.comparisons, records.fields, i, j)
     probabilities = score(model.model, gamma, veto)
+    best: dict[int, int] = {}
+    for row, n in enumerate(owner):
+        if n not in best or probabilities[row] > probabilities[best[n]]:
+            best[n] = row
     out = []
-    for k, (_, candidate) in enumerate(pairs):
+    for n, (_, candidate) in enumerate(pairs):
+        row = best[n]
         levels = {}
         for f, comparison in enumerate(model.model.comparisons):
-            level = int(gamma[k, f])
+            level = int(gamma[row, f])
             levels[model.model.names[f]] = "null" if level < 0 else _agreement(level, comparison.n_levels)
-        out.append({"id": candidate.id, "probability": float(probabilities[k]), "levels": levels})
+        out.append({"id": candidate.id, "probability": float(probabilities[row]), "levels": levels})
     return out
 
 

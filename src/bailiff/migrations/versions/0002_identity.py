@@ -1,4 +1,4 @@
-"""Identity: persons, legal entities, identifiers, party links, reviews, merges, linkage models.
+"""Identity: persons and their addresses, legal entities, identifiers, party links, reviews, merges, linkage models.
 
 Revision ID: 0002
 Revises: 0001
@@ -106,6 +106,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_party_links_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_party_links_register_number'), ['register_number'], unique=False)
 
+    op.create_table('person_addresses',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('address_key', sa.Text(), nullable=False),
+    sa.Column('register_number', sa.String(length=32), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('person_id', 'address_key', name='uq_person_addresses')
+    )
+    with op.batch_alter_table('person_addresses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_addresses_person_id'), ['person_id'], unique=False)
+
     op.create_table('person_merges',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('survivor_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -144,6 +157,10 @@ def downgrade() -> None:
 
     op.drop_table('identity_reviews')
     op.drop_table('person_merges')
+    with op.batch_alter_table('person_addresses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_addresses_person_id'))
+
+    op.drop_table('person_addresses')
     with op.batch_alter_table('party_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_party_links_register_number'))
         batch_op.drop_index(batch_op.f('ix_party_links_person_id'))
