@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select
+from sqlalchemy import BigInteger, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.actor import Actor
@@ -64,7 +64,7 @@ def audit_row(
 def record(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append audit rows in the caller's transaction."""
     if rows:
-        session.execute(insert(AuditEvent), rows)
+        session.execute(AuditEvent.__table__.insert(), rows)
 
 
 def history(session: Session, *, subject_type: str, subject_id: str) -> list[AuditEvent]:

@@ -50,7 +50,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # Bulk inserts as multi-row INSERT ... VALUES statements (SQLAlchemy's "insertmanyvalues", the
+    # default for psycopg2 but not for psycopg 3): psycopg's executemany sends a statement per row,
+    # which measured several times slower for batch intake and identity resolution.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

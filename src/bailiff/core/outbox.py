@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select, update
+from sqlalchemy import BigInteger, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.clock import utcnow
@@ -53,7 +53,7 @@ def event_row(*, topic: str, key: str, payload: dict[str, Any], at: datetime | N
 def emit(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append events in the caller's transaction."""
     if rows:
-        session.execute(insert(OutboxEvent), rows)
+        session.execute(OutboxEvent.__table__.insert(), rows)
 
 
 Handler = Callable[[OutboxEvent], None]

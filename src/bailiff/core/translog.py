@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, and_, insert, or_, select, text
+from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, and_, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core import merkle
@@ -95,11 +95,10 @@ def append(session: Session, leaves: Sequence[bytes], *, tree_size: int) -> int:
     now = utcnow()
     hashes = [merkle.leaf_hash(data) for data in leaves]
     nodes = merkle.appended_nodes(tree_size, hashes, SqlNodeReader(session))
-    session.execute(
-        insert(LogLeaf),
+    session.execute(LogLeaf.__table__.insert(),
         [{"leaf_index": tree_size + i, "leaf_data": data, "appended_at": now} for i, data in enumerate(leaves)],
     )
-    session.execute(insert(LogNode), [{"level": k[0], "idx": k[1], "hash": h} for k, h in nodes])
+    session.execute(LogNode.__table__.insert(), [{"level": k[0], "idx": k[1], "hash": h} for k, h in nodes])
     session.execute(
         text("UPDATE log_state SET tree_size = :size WHERE id = 1"), {"size": tree_size + len(leaves)}
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit
@@ -88,7 +88,7 @@ def dedupe_registry(*, session: Session, actor: Actor, threshold: float = 0.9,
              "candidates": [{"id": pid, "probability": c["max_probability"]} for pid in c["person_ids"]]}
             for c in clusters if tuple(c["person_ids"]) not in filed_before]
     if rows:
-        session.execute(insert(ReviewTask), rows)
+        session.execute(ReviewTask.__table__.insert(), rows)
     audit.record(session, [audit.audit_row(actor=actor, action="identity.dedupe", subject_type="registry",
                                            subject_id="persons", details={"persons": len(frame),
                                                                           "clusters": len(clusters),

@@ -100,7 +100,7 @@ class ReviewTask(Base):
     __table_args__ = (Index("ix_identity_reviews_status", "status"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # party_match | duplicate_cluster
+    kind: Mapped[str] = mapped_column(String(24))  # party_match | duplicate_cluster
     link_id: Mapped[int | None] = mapped_column(ForeignKey("party_links.id"), unique=True)
     candidates: Mapped[list[Any]] = mapped_column(JsonType, default=list)
     status: Mapped[str] = mapped_column(String(12))  # open | confirmed | rejected | merged

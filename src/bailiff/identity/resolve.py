@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bailiff.core import sequences
@@ -24,7 +24,10 @@ from bailiff.identity.models import LegalEntity, PartyIdentifier, PartyLink, Per
 from bailiff.identity.parties import party_records
 from bailiff.identity.rules import Decision, PartyRecord
 
-BLOCK_LIMIT = 200  # candidates per party; a bigger block means the keys are too common to help
+BLOCK_LIMIT = 200
+CANDIDATE_COLUMNS = (Person.id, Person.surname, Person.given_name, Person.patronymic, Person.birth_date,
+                     Person.birth_place, Person.address, Person.surname_key, Person.given_key,
+                     Person.surname_phonetic)  # candidates per party; a bigger block means the keys are too common to help
 
 
 @dataclass
@@ -132,12 +135,14 @@ def _load_candidates(session: Session, persons: list[PartyRecord], batch: _Batch
             Person.surname_key.in_({p.surname_key for p in dated}),
             Person.surname_phonetic.in_({p.surname_phonetic for p in dated}),
             Person.given_key.in_({p.given_key for p in dated if p.given_key}))))
-    if undated:
-        terms.append(and_(Person.surname_key.in_({p.surname_key for p in undated}),
-                          Person.given_key.in_({p.given_key for p in undated if p.given_key})))
+    # Exact name pairs for parties without a birth date (one indexed term each, never a
+    # cross product of all surnames and all given names of the batch).
+    terms += [and_(Person.surname_key == surname, Person.given_key == given)
+              for surname, given in {(p.surname_key, p.given_key) for p in undated if p.given_key}]
     if not terms:
         return
-    rows = session.scalars(select(Person).where(or_(*terms), Person.merged_into.is_(None))).all()
+    # Plain rows, not ORM objects: thousands of candidates per batch, read once.
+    rows = session.execute(select(*CANDIDATE_COLUMNS).where(or_(*terms), Person.merged_into.is_(None))).all()
     addresses: dict[int, list[str]] = defaultdict(list)
     if rows:
         for person_id, key in session.execute(select(PersonAddress.person_id, PersonAddress.address_key)
@@ -236,11 +241,11 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
     if persons:
         first = sequences.allocate(session, "person", len(persons))
         real.update({pid: first + n for n, (pid, _) in enumerate(persons)})
-        session.execute(insert(Person), [{"id": real[pid], **_person_row(r, now)} for pid, r in persons])
+        session.execute(Person.__table__.insert(), [{"id": real[pid], **_person_row(r, now)} for pid, r in persons])
     if entities:
         first = sequences.allocate(session, "legal_entity", len(entities))
         real.update({pid: first + n for n, (pid, _) in enumerate(entities)})
-        session.execute(insert(LegalEntity), [{"id": real[pid], "name": r.org_name, "name_key": r.org_key or "",
+        session.execute(LegalEntity.__table__.insert(), [{"id": real[pid], "name": r.org_name, "name_key": r.org_key or "",
                                                "legal_form": r.legal_form, "address": r.address, "created_at": now}
                                               for pid, r in entities])
     identifier_rows = []
@@ -252,7 +257,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                                 "person_id": owner if table == "person" else None,
                                 "entity_id": owner if table == "entity" else None})
     if identifier_rows:
-        session.execute(insert(PartyIdentifier), identifier_rows)
+        session.execute(PartyIdentifier.__table__.insert(), identifier_rows)
     _remember_addresses(session, records, decisions, real, now)
     link_rows = []
     for record, decision in zip(records, decisions, strict=True):
@@ -273,12 +278,12 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
             "decided_at": now, "decided_by": actor.label})
     first = sequences.allocate(session, "party_link", len(link_rows))
     link_ids = [first + n for n in range(len(link_rows))]
-    session.execute(insert(PartyLink), [{"id": link_id, **row} for link_id, row in zip(link_ids, link_rows, strict=True)])
+    session.execute(PartyLink.__table__.insert(), [{"id": link_id, **row} for link_id, row in zip(link_ids, link_rows, strict=True)])
     reviews = [{"kind": "party_match", "link_id": link_id, "candidates": decision.review_candidates,
                 "status": "open", "opened_at": now}
                for link_id, decision in zip(link_ids, decisions, strict=True) if decision.outcome == "review"]
     if reviews:
-        session.execute(insert(ReviewTask), reviews)
+        session.execute(ReviewTask.__table__.insert(), reviews)
 
 
 def _remember_addresses(session: Session, records: list[PartyRecord], decisions: list[Decision],
@@ -296,7 +301,7 @@ def _remember_addresses(session: Session, records: list[PartyRecord], decisions:
     rows = [{"person_id": p, "address_key": a, "register_number": rn, "seen_at": now}
             for (p, a), rn in wanted.items() if (p, a) not in known]
     if rows:
-        session.execute(insert(PersonAddress), rows)
+        session.execute(PersonAddress.__table__.insert(), rows)
 
 
 def _person_row(record: PartyRecord, now: Any) -> dict[str, Any]:
@@ -324,12 +329,12 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     record = party_record(link.register_number, link.role, link.position, document[key][link.position])
     now = utcnow()
     person_id = sequences.allocate(session, "person", 1)
-    session.execute(insert(Person), [{"id": person_id, **_person_row(record, now)}])
+    session.execute(Person.__table__.insert(), [{"id": person_id, **_person_row(record, now)}])
     taken = {(k, v) for k, v in session.execute(
         select(PartyIdentifier.kind, PartyIdentifier.value)
         .where(PartyIdentifier.value.in_(list(record.identifiers.values()) or [""])))}
     free = [{"kind": k, "value": v, "person_id": person_id, "entity_id": None, "created_at": now}
             for k, v in record.identifiers.items() if (k, v) not in taken]
     if free:
-        session.execute(insert(PartyIdentifier), free)
+        session.execute(PartyIdentifier.__table__.insert(), free)
     return person_id

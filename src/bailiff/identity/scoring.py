@@ -25,7 +25,6 @@ from bailiff.identity.linkage.comparisons import comparison_vectors
 from bailiff.identity.linkage.model import Model, score
 from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.models import LinkageModel as LinkageModelRow
-from bailiff.identity.models import Person
 from bailiff.identity.rules import PartyRecord
 
 PERSON_FIELDS: list[tuple[str, str]] = [
@@ -53,8 +52,8 @@ class Candidate:
     other_addresses: tuple[str, ...] = ()
 
     @classmethod
-    def from_person(cls, p: Person, other_addresses: tuple[str, ...] = ()) -> Candidate:
-        """From a stored person."""
+    def from_person(cls, p: Any, other_addresses: tuple[str, ...] = ()) -> Candidate:
+        """From a stored person (an ORM object or a row with the same column names)."""
         return cls(p.id, p.surname, p.given_name, p.patronymic, p.birth_date, p.birth_place, p.address,
                    p.surname_key, p.given_key, p.surname_phonetic, other_addresses)
 
