@@ -1,0 +1,68 @@
+"""Identity decision rules without a database: identifiers first, namesake protection, thresholds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bailiff.identity import rules
+from bailiff.identity.places import address_key, birth_place_key
+from bailiff.identity.rules import PartyRecord
+
+
+def party(**ids: str) -> PartyRecord:
+    return PartyRecord("RU-2026-000000001", "debtor", 0, "person", surname="Иванов", given_name="Иван",
+                       patronymic="Иванович", birth_date=date(1980, 5, 17), identifiers=dict(ids))
+
+
+def test_one_identifier_owner_links_at_once() -> None:
+    decision = rules.decide_by_identifiers(party(inn="500100732259"), {"inn": 7}, {7: {"inn": "500100732259"}})
+    assert (decision.outcome, decision.target_id, decision.confirmed) == ("identifier", 7, True)
+
+
+def test_identifiers_of_two_records_need_a_reviewer() -> None:
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 7, "snils": 9}, {})
+    assert decision.outcome == "review" and not decision.confirmed and decision.target_id is None
+    assert {c["id"] for c in decision.review_candidates} == {7, 9}
+
+
+def test_a_clashing_lifelong_identifier_blocks_the_link() -> None:
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 7}, {7: {"inn": "1", "snils": "3"}})
+    assert decision.outcome == "review" and "snils" in decision.evidence["conflict"]
+
+
+def test_passports_may_differ_for_one_person() -> None:
+    assert rules.conflicting_kinds({"passport": "1", "inn": "5"}, {"passport": "2", "inn": "5"}) == []
+    assert rules.conflicting_kinds({"inn": "5"}, {"inn": "6"}) == ["inn"]
+
+
+def scored(p: float, address: str) -> list[dict]:
+    return [{"id": 3, "probability": p, "levels": {"surname": "exact", "birth_date": "exact",
+                                                     "birth_place": "exact", "address": address}}]
+
+
+def test_name_birth_date_and_place_without_address_is_a_review_not_a_link() -> None:
+    decision = rules.decide_by_score(party(), scored(0.99999, "else"))
+    assert decision.outcome == "review" and not decision.confirmed
+    assert decision.evidence["review_reason"] == "name and birth date only (possible namesake)"
+
+
+def test_agreeing_address_confirms_a_strong_match() -> None:
+    decision = rules.decide_by_score(party(), scored(0.99999, "close"))
+    assert (decision.outcome, decision.target_id, decision.confirmed) == ("linked", 3, True)
+
+
+def test_two_strong_candidates_are_ambiguous() -> None:
+    two = scored(0.9999, "exact") + [dict(scored(0.9998, "exact")[0], id=4)]
+    decision = rules.decide_by_score(party(), two)
+    assert decision.outcome == "review" and decision.evidence["review_reason"] == "ambiguous"
+
+
+def test_weak_scores_make_a_new_person() -> None:
+    decision = rules.decide_by_score(party(), scored(0.01, "else"))
+    assert (decision.outcome, decision.confirmed) == ("new", True)
+
+
+def test_place_keys_fold_spelling_conventions_only() -> None:
+    assert birth_place_key("г. Ленинград") == birth_place_key("город Ленинград") == birth_place_key("Ленинград")
+    assert birth_place_key("Ленинград") != birth_place_key("Санкт-Петербург")
+    assert address_key("улица Ленина, дом 5, квартира 2") == address_key("ул. Ленина, д. 5, кв. 2")
