@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, and_, or_, select, text
+from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core import merkle
@@ -52,25 +52,42 @@ class LogNode(Base):
 
 
 class SqlNodeReader:
-    """merkle.NodeReader over the log_nodes table: one query per call."""
+    """merkle.NodeReader over the log_nodes table: at most one query per call.
+
+    Stored nodes never change (the table is append-only), so every hash read is kept in a
+    per-database cache: the upper levels that every proof needs are then read from memory, which
+    keeps a proof's server time flat as the log grows.
+    """
+
+    _cache: dict[str, dict[merkle.NodeKey, bytes]] = {}
+    CACHE_LIMIT = 500_000
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        bind = session.get_bind()
+        # Only read-only sessions fill the cache: a writing transaction may read nodes it inserted
+        # itself, and if it rolled back, a cached hash would outlive the node.
+        self.known = (self._cache.setdefault(str(bind.engine.url), {})
+                      if bind.get_execution_options().get("bailiff_readonly") else {})
+        self.qmark = bind.dialect.paramstyle == "qmark"
 
     def get_nodes(self, keys: Collection[merkle.NodeKey]) -> Mapping[merkle.NodeKey, bytes]:
-        """Fetch the requested node hashes in one round trip."""
-        if not keys:
-            return {}
-        found: dict[merkle.NodeKey, bytes] = {}
-        by_level: dict[int, list[int]] = {}
-        for level, idx in keys:
-            by_level.setdefault(level, []).append(idx)
-        # One `level = ? AND idx IN (...)` term per level: both backends use the primary key for
-        # this, whereas SQLite scans the whole table for a row-value `(level, idx) IN (...)`.
-        terms = [and_(LogNode.level == level, LogNode.idx.in_(idxs)) for level, idxs in by_level.items()]
-        rows = self.session.execute(select(LogNode.level, LogNode.idx, LogNode.hash).where(or_(*terms)))
-        for level, idx, digest in rows:
-            found[(level, idx)] = bytes(digest)
+        """Fetch the requested node hashes (from the cache, the rest in one round trip)."""
+        found = {k: self.known[k] for k in keys if k in self.known}
+        missing = [k for k in keys if k not in found]
+        if not missing:
+            return found
+        # A VALUES list joined on the primary key: the index serves every key on both backends
+        # (SQLite would scan for a row-value IN), and plain SQL skips statement compilation.
+        mark = "?" if self.qmark else "%s"
+        values = ", ".join(f"({mark}, {mark})" for _ in missing)
+        sql = (f"WITH wanted(level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash "
+               "FROM wanted JOIN log_nodes n ON n.level = wanted.level AND n.idx = wanted.idx")
+        params = tuple(x for key in missing for x in key)
+        if len(self.known) > self.CACHE_LIMIT:
+            self.known.clear()
+        for level, idx, digest in self.session.connection().exec_driver_sql(sql, params):
+            found[(level, idx)] = self.known[(level, idx)] = bytes(digest)
         return found
 
 
@@ -107,7 +124,8 @@ def append(session: Session, leaves: Sequence[bytes], *, tree_size: int) -> int:
 
 def current_size(session: Session) -> int:
     """The committed tree size, without taking the lock."""
-    return int(session.scalar(select(LogState.tree_size).where(LogState.id == 1)) or 0)
+    # Plain SQL: this runs for every proof and tree head, and needs no statement compilation.
+    return int(session.connection().exec_driver_sql("SELECT tree_size FROM log_state WHERE id = 1").scalar() or 0)
 
 
 @dataclass(frozen=True)
@@ -170,9 +188,20 @@ def inclusion(session: Session, *, leaf_index: int, tree_size: int) -> tuple[byt
             errors=[FieldError("leaf_index", "log.leaf_index.range", f"0 <= leaf_index < tree_size ({tree_size})")],
         )
     _check_size(session, tree_size, "tree_size")
-    reader = SqlNodeReader(session)
-    leaf_hash = reader.get_nodes([(0, leaf_index)])[(0, leaf_index)]
-    return leaf_hash, merkle.inclusion_proof(leaf_index, tree_size, reader)
+    reader = _WithLeaf(session, leaf_index)
+    path = merkle.inclusion_proof(leaf_index, tree_size, reader)
+    return reader.get_nodes([(0, leaf_index)])[(0, leaf_index)], path
+
+
+class _WithLeaf(SqlNodeReader):
+    """Fetches the leaf's own hash together with the proof's nodes: one round trip, not two."""
+
+    def __init__(self, session: Session, leaf_index: int) -> None:
+        super().__init__(session)
+        self.leaf = (0, leaf_index)
+
+    def get_nodes(self, keys: Collection[merkle.NodeKey]) -> Mapping[merkle.NodeKey, bytes]:
+        return super().get_nodes([*keys, self.leaf] if self.leaf not in keys else keys)
 
 
 def consistency(session: Session, *, first: int, second: int) -> list[bytes]:
