@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -22,28 +23,58 @@ from typing import Any
 
 import orjson
 
+from bailiff.core.db import upgrade
 from benchmarks import corpus as corpus_mod
 from benchmarks import databases, intake, logbench, profiling
+from benchmarks import febrl as febrl_bench
+from benchmarks import identity as identity_bench
 from benchmarks.common import client_peak_rss_mib, cpu_snapshot, cpu_usage, environment, log, utc_now_iso
 from benchmarks.server import Server
 
 DEFAULT_SIZES = (10_000, 100_000)
 FULL_SIZES = (10_000, 100_000, 1_000_000)
-PROFILE_BATCHES = 3  # warm-up, stage timings, cProfile
+PROFILE_BATCHES = 5  # warm-up, stage timings, generic plans, cProfile, single writs
 TARGET_POSTGRES_WRITS_PER_S = 4000
 SMALL_LOAD_SINGLES = 500
 DB_NAME = "bailiff_bench"
+NOTES = [
+    "batch_intake.writs_per_s: accepted writs / wall time from the first batch sent to the last "
+    "response read; envelopes were generated and signed before (corpus), bodies are pre-serialised.",
+    "batch_latency_ms: per request, from send to full response; with 2 client threads it includes "
+    "waiting behind the other thread's batch (the register serialises writers on the log lock).",
+    "first_tenth/last_tenth: the first and last 10% of batches in submission order; wall_us_per_writ "
+    "is that slice's wall time per accepted writ.",
+    "cpu_during_posting: CPU seconds by the server processes, PostgreSQL, this client and everything "
+    "else on the (shared) machine while posting; a high other_processes share means the figure is "
+    "depressed by someone else's work.",
+    "Peak RSS is VmHWM from /proc: the server's processes (after the batch load and at the end of "
+    "the run) and this benchmark process (which also ran the in-process measurements).",
+    "translog: bailiff.core.translog on its own database; append figures cover lock + append + "
+    "commit per leaf (and the append call alone) over the last 10 transactions of 1,000 leaves "
+    "before each size; inclusion_us is translog.inclusion server time in one read session.",
+    "profile: register_batch in-process on the largest register after its load (server stopped); "
+    "see profile.<backend>.where_the_time_goes.method.",
+    "Sample counts (n) are reported with every percentile: proof and single-POST loops stop early "
+    "after a time limit so that a slow register cannot blow the suite's time budget.",
+]
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="also 1,000,000 writs (long)")
+    parser.add_argument("--no-identity", action="store_true",
+                        help="skip debtor identification (ground truth, online, dedupe) and FEBRL")
     parser.add_argument("--sizes", help="comma-separated writ counts, multiples of 1000 (overrides --full)")
     parser.add_argument("--backends", default=",".join(databases.BACKENDS), help="sqlite,postgresql")
-    parser.add_argument("--workers", default="1,2", help="server worker counts to try, e.g. 1,2")
+    parser.add_argument("--workers", default="1,2",
+                        help="server worker counts; counts above 1 run at the smallest size only, "
+                             "unless --full or --workers-all-sizes")
+    parser.add_argument("--workers-all-sizes", action="store_true", help="every worker count at every size")
     parser.add_argument("--threads", type=int, default=2, help="concurrent client threads posting batches")
-    parser.add_argument("--singles", type=int, default=2000, help="single-writ POSTs after the largest load (at most 500 after smaller ones)")
-    parser.add_argument("--http-proofs", type=int, default=500, help="HTTP inclusion-proof GETs after each load")
+    parser.add_argument("--singles", type=int, help="single-writ POSTs after the largest load "
+                        f"(default 1000, 2000 with --full; at most {SMALL_LOAD_SINGLES} after smaller loads)")
+    parser.add_argument("--http-proofs", type=int, default=300,
+                        help=f"HTTP inclusion-proof GETs after each load (stops after {intake.PROOF_SECONDS:.0f} s)")
     parser.add_argument("--postgres-url", default=databases.POSTGRES_ADMIN_URL,
                         help="admin URL of the PostgreSQL server (benchmark databases are created on it)")
     parser.add_argument("--out-dir", default="bench-results", help="where <timestamp>.json is written")
@@ -54,7 +85,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         args.sizes = FULL_SIZES if args.full else DEFAULT_SIZES
     if any(s <= 0 or s % corpus_mod.BATCH for s in args.sizes):
         parser.error(f"sizes must be positive multiples of {corpus_mod.BATCH}")
-    args.workers = tuple(int(w) for w in args.workers.split(","))
+    if args.singles is None:
+        args.singles = 2000 if args.full else 1000
+    args.workers = tuple(sorted({int(w) for w in args.workers.split(",")}))
+    # Extra server processes are tried at the smallest size by default: the larger loads take
+    # most of the ten-minute budget, and whether a second worker helps shows at any size.
+    args.plan = [(w, size) for w in args.workers for size in args.sizes
+                 if w == args.workers[0] or args.full or args.workers_all_sizes or size == args.sizes[0]]
     args.backends = tuple(b for b in args.backends.split(",") if b)
     unknown = set(args.backends) - set(databases.BACKENDS)
     if unknown:
@@ -97,36 +134,37 @@ def _backend(backend: str, corpus: corpus_mod.Corpus, tmp: Path, args: argparse.
     load_batches = largest // corpus_mod.BATCH
     singles_batches = range(load_batches, load_batches + math.ceil(args.singles / corpus_mod.BATCH))
     first_profile = singles_batches.stop
-    profile_batches = (first_profile, first_profile + 1, first_profile + 2)
-    for workers in args.workers:
-        for size in args.sizes:
-            url = None
-            try:
-                url = databases.fresh_url(backend, DB_NAME, tmp, args.postgres_url)
-                court = databases.prepare_register(url, code=corpus_mod.ISSUER.code, name=corpus_mod.ISSUER.name,
-                                                   region=corpus_mod.ISSUER.region, key=corpus.key)
-                out["intake"].append(_intake_run(backend, url, workers, size, corpus, court, tmp, args,
-                                                 singles_batches))
-                # The profile runs with the server stopped, on the largest register, so that it
-                # measures the same database state the last batches of the load met.
-                if workers == args.workers[0] and size == largest:
-                    log(f"{backend}: profiling register_batch in-process at {size} writs")
-                    out["profile"][backend] = {"database_writs_before": size + args.singles,
-                                               **profiling.run(url, court, corpus, profile_batches)}
-            except Exception as exc:  # noqa: BLE001 - one failed run must not lose the others' figures
-                log(f"{backend} {workers}w {size}: FAILED {exc}")
-                out["errors"].append({"backend": backend, "server_workers": workers, "writs": size,
-                                      "error": f"{type(exc).__name__}: {exc}",
-                                      "traceback": traceback.format_exc()[-3000:]})
-            finally:
-                if url is not None:
-                    databases.drop(backend, url, args.postgres_url)
+    profile_batches = tuple(range(first_profile, first_profile + PROFILE_BATCHES))
+    for workers, size in args.plan:
+        url = None
+        try:
+            url = databases.fresh_url(backend, DB_NAME, tmp, args.postgres_url)
+            court = databases.prepare_register(url, code=corpus_mod.ISSUER.code, name=corpus_mod.ISSUER.name,
+                                               region=corpus_mod.ISSUER.region, key=corpus.key)
+            out["intake"].append(_intake_run(backend, url, workers, size, corpus, court, tmp, args,
+                                             singles_batches))
+            # The profile runs with the server stopped, on the largest register, so that it
+            # measures the same database state the last batches of the load met.
+            if workers == args.workers[0] and size == largest:
+                log(f"{backend}: profiling register_batch in-process at {size} writs")
+                out["profile"][backend] = {"database_writs_before": size + args.singles,
+                                           **profiling.run(url, court, corpus, profile_batches)}
+        except Exception as exc:  # noqa: BLE001 - one failed run must not lose the others' figures
+            log(f"{backend} {workers}w {size}: FAILED {exc}")
+            out["errors"].append({"backend": backend, "server_workers": workers, "writs": size,
+                                  "error": f"{type(exc).__name__}: {exc}",
+                                  "traceback": traceback.format_exc()[-3000:]})
+        finally:
+            if url is not None:
+                databases.drop(backend, url, args.postgres_url)
+    _translog(backend, tmp, args, out)
+
+
+def _translog(backend: str, tmp: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
     url = None
     try:
-        log(f"{backend}: transparency log to {largest} leaves")
+        log(f"{backend}: transparency log to {max(args.sizes)} leaves")
         url = databases.fresh_url(backend, "bailiff_bench_log", tmp, args.postgres_url)
-        from bailiff.core.db import upgrade
-
         upgrade(url)
         out["translog"][backend] = logbench.run(url, args.sizes)
     except Exception as exc:  # noqa: BLE001
@@ -136,6 +174,25 @@ def _backend(backend: str, corpus: corpus_mod.Corpus, tmp: Path, args: argparse.
     finally:
         if url is not None:
             databases.drop(backend, url, args.postgres_url)
+
+
+def _summary(out: dict[str, Any]) -> list[dict[str, Any]]:
+    """One line per intake run, the figures most people look for first."""
+    rows = []
+    for r in out["intake"]:
+        b = r["batch_intake"]
+        rows.append({
+            "backend": r["backend"], "server_workers": r["server_workers"], "writs": r["writs"],
+            "batch_writs_per_s": b["writs_per_s"],
+            "batch_latency_ms_p50_p99": [b["batch_latency_ms"]["p50"], b["batch_latency_ms"]["p99"]],
+            "us_per_writ_first_last_tenth": [b["first_tenth"]["wall_us_per_writ"], b["last_tenth"]["wall_us_per_writ"]],
+            "single_post_ms_p50_p99": ([r["single_post"]["latency_ms"]["p50"], r["single_post"]["latency_ms"]["p99"]]
+                                       if "single_post" in r else None),
+            "http_inclusion_ms_p50": r["http_inclusion_proof"]["latency_ms"]["p50"] if "http_inclusion_proof" in r else None,
+            "server_peak_rss_mib": r["server_peak_rss_at_end"]["max_serving_process_mib"],
+            "other_processes_share_of_machine": b["cpu_during_posting"]["other_processes_share_of_machine"],
+        })
+    return rows
 
 
 def _verdict(out: dict[str, Any]) -> dict[str, Any]:
@@ -150,16 +207,37 @@ def _verdict(out: dict[str, Any]) -> dict[str, Any]:
             "reached": best["batch_intake"]["writs_per_s"] >= TARGET_POSTGRES_WRITS_PER_S}
 
 
+def _captured(run: Any) -> Any:
+    """Run a sub-benchmark that prints one JSON document, and return that document."""
+    import contextlib
+    import io
+    import json
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        run()
+    return json.loads(buffer.getvalue())
+
+
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    # SystemExit unwinds through the finally blocks, so the servers are stopped and the
+    # benchmark databases dropped even when the run is cancelled (by default SIGTERM kills
+    # Python at once and would leave the server running).
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = _args(argv)
     started = time.monotonic()
     pg_version, pg_problem = databases.postgres_version(args.postgres_url)
     out: dict[str, Any] = {
         "suite": "bailiff benchmarks", "mode": "full" if args.full else "default", "started_at": utc_now_iso(),
         "parameters": {"sizes": list(args.sizes), "backends": list(args.backends), "server_workers": list(args.workers),
+                       "runs": [{"server_workers": w, "writs": n} for w, n in args.plan],
                        "client_threads": args.threads, "batch_size": corpus_mod.BATCH, "single_posts": args.singles,
                        "http_inclusion_requests": args.http_proofs},
-        "environment": environment(pg_version), "skipped": {}, "errors": [],
+        "environment": environment(pg_version), "notes": NOTES, "skipped": {}, "errors": [],
         "corpus": {}, "intake": [], "profile": {}, "translog": {},
     }
     backends = list(args.backends)
@@ -178,7 +256,11 @@ def main(argv: list[str] | None = None) -> int:
                          "note": "made before any timing; not part of any intake figure"}
         for backend in backends:
             _backend(backend, corpus, tmp, args, out)
+    if not args.no_identity:
+        out["identity"] = _captured(lambda: identity_bench.main(["--full"] if args.full else []))
+        out["febrl"] = _captured(lambda: febrl_bench.main([]))
     out["postgresql_target"] = _verdict(out)
+    out["summary"] = _summary(out)
     out["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out["finished_at"] = utc_now_iso()
     out["duration_s"] = round(time.monotonic() - started, 1)

@@ -23,6 +23,11 @@ from benchmarks.corpus import BATCH, Corpus
 JSON = {"content-type": "application/json"}
 # Stop a run that is clearly broken instead of posting a hundred failing batches.
 MAX_FAILED_BATCHES = 3
+# Proof requests stop after this long: on a register where a proof costs tens of milliseconds,
+# a fixed count would eat the time budget; the sample size is reported with the figure.
+PROOF_SECONDS = 10.0
+# Single POSTs stop after this long for the same reason (a slow register makes each one slower).
+SINGLES_SECONDS = 45.0
 
 
 def post_batches(base_url: str, token: str, corpus: Corpus, indices: Sequence[int], *,
@@ -69,11 +74,16 @@ def post_batches(base_url: str, token: str, corpus: Corpus, indices: Sequence[in
                     if len(records) % 10 == 0:
                         log(f"  intake: {len(records)}/{len(indices)} batches")
 
-    workers = [threading.Thread(target=client_loop, name=f"client-{i}") for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    # Daemon threads, and the stop flag set on the way out: if the run is cancelled while the
+    # main thread waits here, the clients stop after their current request and never block exit.
+    workers = [threading.Thread(target=client_loop, name=f"client-{i}", daemon=True) for i in range(threads)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    finally:
+        stop.set()
     if failures:
         raise RuntimeError("batch intake failed: " + " | ".join(failures))
     return _batch_figures(records, threads)
@@ -118,7 +128,10 @@ def _tenth(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def post_singles(base_url: str, token: str, envelopes: list[dict[str, Any]]) -> dict[str, Any]:
-    """POST /api/v1/writs one envelope at a time, sequentially, on one keep-alive connection."""
+    """POST /api/v1/writs one envelope at a time, sequentially, on one keep-alive connection.
+
+    Stops early after SINGLES_SECONDS; the number actually sent is reported.
+    """
     bodies = [orjson.dumps(e) for e in envelopes]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -126,27 +139,35 @@ def post_singles(base_url: str, token: str, envelopes: list[dict[str, Any]]) -> 
                       timeout=60) as client:
         started = time.perf_counter()
         for body in bodies:
+            if time.perf_counter() - started > SINGLES_SECONDS:
+                break
             t0 = time.perf_counter()
             response = client.post("/api/v1/writs", content=body)
             latencies.append((time.perf_counter() - t0) * 1000)
             statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
         wall = time.perf_counter() - started
-    return {"requests": len(bodies), "status_counts": statuses, "latency_ms": summary(latencies, 2),
-            "sequential_writs_per_s": round(len(bodies) / wall, 1)}
+    return {"requests": len(latencies), "status_counts": statuses, "latency_ms": summary(latencies, 2),
+            "sequential_writs_per_s": round(len(latencies) / wall, 1)}
 
 
 def get_inclusion_proofs(base_url: str, requests: int, seed: int = 7) -> dict[str, Any]:
-    """GET /api/v1/log/proofs/inclusion for random leaves of the current tree (public, no token)."""
+    """GET /api/v1/log/proofs/inclusion for random leaves of the current tree (public, no token).
+
+    Up to `requests` sequential requests, stopping early after PROOF_SECONDS.
+    """
     rng = random.Random(seed)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     with httpx.Client(base_url=base_url, timeout=60) as client:
         tree_size = int(client.get("/api/v1/log/tree-head").json()["tree_size"])
+        deadline = time.perf_counter() + PROOF_SECONDS
         for _ in range(requests):
+            if time.perf_counter() > deadline:
+                break
             params = {"leaf_index": rng.randrange(tree_size), "tree_size": tree_size}
             t0 = time.perf_counter()
             response = client.get("/api/v1/log/proofs/inclusion", params=params)
             latencies.append((time.perf_counter() - t0) * 1000)
             statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
-    return {"requests": requests, "tree_size": tree_size, "status_counts": statuses,
+    return {"requests": len(latencies), "tree_size": tree_size, "status_counts": statuses,
             "latency_ms": summary(latencies, 3)}

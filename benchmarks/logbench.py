@@ -23,6 +23,9 @@ LEAVES_PER_TXN = 1000
 # Append cost at a size is taken over the transactions appended just before reaching it.
 WINDOW_TXNS = 10
 PROOF_SAMPLES = 1000
+# Sampling stops after this long (the sample size is reported): where a proof is slow, a
+# thousand of them would take most of the suite's time budget.
+PROOF_SECONDS = 5.0
 WARMUP_PROOFS = 20
 
 
@@ -93,7 +96,10 @@ def _inclusion(database: Database, tree_size: int, rng: random.Random) -> dict[s
     with database.reading() as session:
         for _ in range(WARMUP_PROOFS):
             translog.inclusion(session, leaf_index=rng.randrange(tree_size), tree_size=tree_size)
+        deadline = time.perf_counter() + PROOF_SECONDS
         for _ in range(PROOF_SAMPLES):
+            if time.perf_counter() > deadline:
+                break
             leaf_index = rng.randrange(tree_size)
             t0 = time.perf_counter()
             translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size)

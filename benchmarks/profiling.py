@@ -1,12 +1,15 @@
 """Where the server's time goes in a batch: measured in-process on a real database session.
 
-Two measurements over different batches of the corpus (both new to the database):
-1. stage timings without a profiler: each step of `register_batch` timed on its own over the
-   same 1,000 envelopes, then `register_batch` itself with light wrappers around `_prepare`,
-   `_store`, `canonical_json` and SQLAlchemy cursor events (time in the driver, per table);
+Each measurement uses its own batch of the corpus (new to the database):
+1. stage timings without a profiler: each step of `_prepare` timed on its own over the same
+   1,000 envelopes, then `register_batch` itself with light wrappers around `_prepare`, `_store`,
+   `canonical_json` and SQLAlchemy cursor events (time in the driver, per statement); on
+   PostgreSQL once on a fresh connection and once with the generic plans a long-lived server
+   connection ends up using (see _generic_plans);
 2. cProfile of `register_batch` + commit, top functions by own time. cProfile inflates pure
    Python code (rfc8785, pydantic's Python side) far more than C code, so its shares are only
-   indicative; the figures of (1) are the ones to quote.
+   indicative; the figures of (1) are the ones to quote;
+3. what one single-writ POST costs without HTTP (token lookup, register_batch of one, commit).
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from bailiff.orgs import service as orgs
 from bailiff.register import rules
 from bailiff.register import service
 from bailiff.register.schemas import Envelope, WritDocument
+from benchmarks.common import summary
 from benchmarks.corpus import BATCH, Corpus
 from benchmarks.databases import Court
 
 STAGE_PASSES = 3
+SINGLE_WRITS = 100
 
 
 def _each(fn: Callable[[Any], Any], items: list[Any]) -> tuple[float, list[Any]]:
@@ -137,35 +142,100 @@ def _register(database: Database, envelopes: list[Any], actor: Any, profile: Any
     return t1 - t0, t2 - t1, results
 
 
-def run(database_url: str, court: Court, corpus: Corpus, batches: tuple[int, int, int]) -> dict[str, Any]:
+def _generic_plans(database: Database) -> None:
+    """Make every connection of `database` plan like a long-lived server connection.
+
+    psycopg prepares a statement server-side from its 6th execution on a connection
+    (prepare_threshold=5), and PostgreSQL switches a prepared statement to a generic plan after 5
+    custom ones when it estimates it no worse. A server connection that has registered a few
+    dozen batches is in that state; a fresh profiling connection is not, and would measure other
+    plans (for an IN list of 1,000 parameters the two can differ by orders of magnitude).
+    """
+    @event.listens_for(database.engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.prepare_threshold = 0
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+        dbapi_connection.commit()
+
+
+def _in_situ(database: Database, body: bytes, actor: Any, profile: Any, stages: dict[str, float],
+             auth_s: float) -> dict[str, Any]:
+    envelopes = orjson.loads(body)["envelopes"]
+    with _instrumented(database) as acc:
+        batch_s, commit_s, results = _register(database, envelopes, actor, profile)
+    t0 = time.perf_counter()
+    JSONResponse({"accepted": len(results), "rejected": 0, "items": [r.as_json() for r in results]})
+    render_s = time.perf_counter() - t0
+    return _breakdown(stages, acc, batch_s, commit_s, render_s, auth_s)
+
+
+def run(database_url: str, court: Court, corpus: Corpus, batches: tuple[int, ...]) -> dict[str, Any]:
     """Stage timings and a cProfile of register_batch on a database already holding the load."""
-    warmup, staged, profiled = batches
+    warmup, staged, generic, profiled, singles = batches
     database = Database(database_url)
     profile = load_profile("ru")
+    out: dict[str, Any] = {"batch_size": BATCH}
     try:
         with database.reading() as session:
             t0 = time.perf_counter()
             actor = orgs.authenticate(session=session, token=court.token)
             auth_s = time.perf_counter() - t0
         _register(database, corpus.envelopes(warmup), actor, profile)
-
         body = corpus.body(staged)
         # Median of three passes: one pass can catch a burst of another process on the machine.
         passes = [_stages(body, corpus.key.public_der, profile, corpus.today) for _ in range(STAGE_PASSES)]
         stages = {name: statistics.median(p[name] for p in passes) for name in passes[0]}
-        envelopes = orjson.loads(body)["envelopes"]
-        with _instrumented(database) as acc:
-            batch_s, commit_s, results = _register(database, envelopes, actor, profile)
-        t0 = time.perf_counter()
-        response = JSONResponse({"accepted": len(results), "rejected": 0, "items": [r.as_json() for r in results]})
-        render_s = time.perf_counter() - t0
-        breakdown = _breakdown(stages, acc, batch_s, commit_s, render_s, auth_s)
-        top = _cprofile(database, corpus.envelopes(profiled), actor, profile)
+        out["where_the_time_goes"] = _in_situ(database, body, actor, profile, stages, auth_s)
+        if database.dialect == "postgresql":
+            steady = Database(database_url)
+            _generic_plans(steady)
+            try:
+                breakdown = _in_situ(steady, corpus.body(generic), actor, profile, stages, auth_s)
+            finally:
+                steady.dispose()
+            breakdown["plans"] = "generic, as on a long-lived server connection (see _generic_plans)"
+            out["where_the_time_goes_generic_plans"] = breakdown
+            out["where_the_time_goes"]["plans"] = "custom (fresh connection, first executions of each statement)"
+        out["cprofile_top_by_own_time"] = _cprofile(database, corpus.envelopes(profiled), actor, profile)
+        out["single_writ_in_process"] = _single_writs(database, corpus.envelopes(singles)[:SINGLE_WRITS], court,
+                                                      profile)
     finally:
         database.dispose()
-    return {"batch_size": BATCH, "where_the_time_goes": breakdown,
-            "response_bytes_per_writ": round(len(response.body) / BATCH, 1),
-            "cprofile_top_by_own_time": top}
+    return out
+
+
+def _single_writs(database: Database, envelopes: list[Any], court: Court, profile: Any) -> dict[str, Any]:
+    """What POST /api/v1/writs does per request, minus HTTP: token lookup, register_batch([one]), commit."""
+    totals: list[float] = []
+    with _instrumented(database) as acc:
+        for envelope in envelopes:
+            t0 = time.perf_counter()
+            with database.reading() as session:
+                actor = orgs.authenticate(session=session, token=court.token)
+            t1 = time.perf_counter()
+            batch_s, commit_s, _ = _register(database, [envelope], actor, profile)
+            totals.append((time.perf_counter() - t0) * 1000)
+            acc["auth"] += t1 - t0
+            acc["register_batch"] += batch_s
+            acc["commit"] += commit_s
+    n = len(envelopes)
+    per = 1000 / n  # seconds in total -> milliseconds per request
+    db = {k.split(":", 2)[2]: round(v * per, 3) for k, v in sorted(acc.items(), key=lambda kv: -kv[1])
+          if k.startswith("db:store:")}
+    return {
+        "requests": n,
+        "total_ms": summary(totals, 3),
+        "mean_ms_per_request": {
+            "auth_token_lookup (own read session)": round(acc["auth"] * per, 3),
+            "register_batch": round(acc["register_batch"] * per, 3),
+            "of_which_prepare": round(acc["_prepare"] * per, 3),
+            "of_which_store": round(acc["_store"] * per, 3),
+            "of_which_store_db_driver_time": round(sum(db.values()), 3),
+            "commit": round(acc["commit"] * per, 3),
+        },
+        "store_db_driver_time_by_statement_ms": db,
+    }
 
 
 def _breakdown(stages: dict[str, float], acc: dict[str, float], batch_s: float, commit_s: float,

@@ -88,14 +88,14 @@ class Server:
         return [pid for pid in members if pid != self.proc.pid and _is_worker(pid)]
 
     def peak_rss(self) -> dict[str, object]:
-        """VmHWM of every process of the server's group, in MiB."""
+        """VmHWM of every process of the server's group, in MiB (peaks, so the sum is an upper bound)."""
         assert self.proc is not None
-        processes = [{"pid": pid, "role": self._role(pid), "peak_rss_mib": mib(vm_hwm_kib(pid))}
-                     for pid in process_group_members(self.proc.pid)]
-        serving = [p["peak_rss_mib"] for p in processes if p["role"] == "serving" and p["peak_rss_mib"] is not None]
+        peaks = {pid: mib(vm_hwm_kib(pid)) for pid in process_group_members(self.proc.pid)}
+        roles = {pid: self._role(pid) for pid in peaks}
+        serving = [peak for pid, peak in peaks.items() if roles[pid] == "serving" and peak is not None]
         return {"max_serving_process_mib": max(serving) if serving else None,
-                "sum_all_processes_mib": round(sum(p["peak_rss_mib"] or 0 for p in processes), 1),  # type: ignore[misc]
-                "processes": processes}
+                "sum_all_processes_mib": round(sum(peak or 0.0 for peak in peaks.values()), 1),
+                "processes": [{"pid": pid, "role": roles[pid], "peak_rss_mib": peak} for pid, peak in peaks.items()]}
 
     def _role(self, pid: int) -> str:
         assert self.proc is not None
