@@ -188,7 +188,8 @@ def _summary(out: dict[str, Any]) -> list[dict[str, Any]]:
             "us_per_writ_first_last_tenth": [b["first_tenth"]["wall_us_per_writ"], b["last_tenth"]["wall_us_per_writ"]],
             "single_post_ms_p50_p99": ([r["single_post"]["latency_ms"]["p50"], r["single_post"]["latency_ms"]["p99"]]
                                        if "single_post" in r else None),
-            "http_inclusion_ms_p50": r["http_inclusion_proof"]["latency_ms"]["p50"] if "http_inclusion_proof" in r else None,
+            "http_inclusion_ms_p50": (r["http_inclusion_proof"]["latency_ms"]["p50"]
+                                      if "http_inclusion_proof" in r else None),
             "server_peak_rss_mib": r["server_peak_rss_at_end"]["max_serving_process_mib"],
             "other_processes_share_of_machine": b["cpu_during_posting"]["other_processes_share_of_machine"],
         })

@@ -278,7 +278,8 @@ def _breakdown(stages: dict[str, float], acc: dict[str, float], batch_s: float, 
     }
 
 
-def _cprofile(database: Database, envelopes: list[Any], actor: Any, profile: Any, limit: int = 20) -> list[dict[str, Any]]:
+def _cprofile(database: Database, envelopes: list[Any], actor: Any, profile: Any,
+              limit: int = 20) -> list[dict[str, Any]]:
     profiler = cProfile.Profile()
     profiler.enable()
     try:
@@ -288,7 +289,8 @@ def _cprofile(database: Database, envelopes: list[Any], actor: Any, profile: Any
     stats = pstats.Stats(profiler, stream=io.StringIO())
     total = stats.total_tt  # type: ignore[attr-defined]
     rows = []
-    for (filename, line, name), (_cc, calls, own, cumulative, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+    raw = stats.stats  # type: ignore[attr-defined]
+    for (filename, line, name), (_cc, calls, own, cumulative, _callers) in raw.items():
         rows.append({"function": f"{_short(filename)}:{line}({name})", "calls": calls,
                      "own_ms": round(own * 1000, 2), "cumulative_ms": round(cumulative * 1000, 2),
                      "own_share": round(own / total, 3) if total else None})

@@ -47,8 +47,13 @@ def test_name_birth_date_and_place_without_address_is_a_review_not_a_link() -> N
 
 
 def test_agreeing_address_confirms_a_strong_match() -> None:
-    decision = rules.decide_by_score(party(), scored(0.99999, "close"))
+    decision = rules.decide_by_score(party(), scored(0.99999, "exact"))
     assert (decision.outcome, decision.target_id, decision.confirmed) == ("linked", 3, True)
+
+
+def test_a_merely_similar_address_does_not_confirm() -> None:
+    decision = rules.decide_by_score(party(), scored(0.99999, "close"))
+    assert decision.outcome == "review" and not decision.confirmed
 
 
 def test_two_strong_candidates_are_ambiguous() -> None:
