@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import String, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, outbox, sequences, translog
@@ -146,10 +147,8 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
                     for c in candidates if c.doc.duplicate}
     # issuer_id IN (...) AND number IN (...) uses the unique index on both backends (SQLite would
     # scan the table for a row-value IN); the few extra rows it may return are filtered here.
-    by_key = {(w.issuer_id, w.number, w.duplicate_seq): w for w in session.scalars(
-        select(Writ).where(Writ.issuer_id.in_({k[0] for k in wanted_keys}),
-                           Writ.number.in_({k[1] for k in wanted_keys})))
-        if (w.issuer_id, w.number, w.duplicate_seq) in wanted_keys}
+    by_key = {(w.issuer_id, w.number, w.duplicate_seq): w for w in _writs_by_number(session, wanted_keys)
+              if (w.issuer_id, w.number, w.duplicate_seq) in wanted_keys}
     now = utcnow()
     new_rows: list[dict[str, Any]] = []
     leaves: list[bytes] = []
@@ -230,6 +229,22 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
     audit.record(session, audits)
     outbox.emit(session, events)
     return out
+
+
+def _writs_by_number(session: Session, keys: set[tuple[int, str, int]]) -> list[Writ]:
+    """Writs of the given issuers and numbers, in one indexed query per issuer."""
+    found: list[Writ] = []
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for issuer_id in {k[0] for k in keys}:
+        numbers = sorted({k[1] for k in keys if k[0] == issuer_id})
+        if postgres:
+            # One array parameter: with a thousand separate IN parameters PostgreSQL's generic plan
+            # (psycopg prepares repeated statements) filtered the issuer's whole history row by row.
+            condition = Writ.number == any_(bindparam("numbers", numbers, type_=ARRAY(String)))
+        else:
+            condition = Writ.number.in_(numbers)
+        found += session.scalars(select(Writ).where(Writ.issuer_id == issuer_id, condition))
+    return found
 
 
 def _duplicate_error(original: Writ | None, c: _Candidate) -> FieldError | None:
