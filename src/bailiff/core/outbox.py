@@ -8,7 +8,6 @@ but was not marked (the worker died in between) is recognised by the recipient a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,8 +54,6 @@ def emit(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.execute(OutboxEvent.__table__.insert(), rows)
 
-
-Handler = Callable[[OutboxEvent], None]
 
 
 def backoff(attempts: int) -> timedelta:

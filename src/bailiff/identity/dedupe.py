@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from bailiff.core import audit
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.identity.linkage.comparisons import comparison_vectors
 from bailiff.identity.linkage.model import score
 from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.linkage.pipeline import Reporter, SilentReporter, fit
@@ -56,7 +55,7 @@ def find_clusters(frame: pd.DataFrame, *, threshold: float, reporter: Reporter) 
     i, j, p = fitted.candidates.i[keep], fitted.candidates.j[keep], probability[keep]
     n = len(records.ids)
     graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-    count, labels = connected_components(graph, directed=False)
+    _, labels = connected_components(graph, directed=False)
     members: dict[int, list[int]] = {}
     for node in np.unique(np.concatenate([i, j])) if len(i) else []:
         members.setdefault(int(labels[node]), []).append(int(node))
