@@ -44,8 +44,12 @@ def get_read_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_db)]
-ReadSession = Annotated[Session, Depends(get_read_db)]
+# scope="function": the transaction ends (commits, or fails and answers with a problem) before the
+# response leaves. With FastAPI's default "request" scope the commit would run after the client had
+# already been told "registered": a failed commit would then lose an accepted writ, and a client's
+# next request could miss what it was just told exists.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+ReadSession = Annotated[Session, Depends(get_read_db, scope="function")]
 CurrentProfile = Annotated[Profile, Depends(get_profile)]
 ServiceKey = Annotated[SigningKey, Depends(get_service_key)]
 

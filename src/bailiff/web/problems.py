@@ -48,3 +48,11 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response({"type": "about:blank", "title": str(exc.detail), "status": exc.status_code,
                                  "detail": str(exc.detail), "instance": request.url.path})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Nothing was committed (the transaction ends before the response, see web.deps); the
+        # exception itself is logged by the server, the caller learns only that it may retry.
+        return problem_response({"type": "/problems/internal", "title": "Internal error", "status": 500,
+                                 "detail": "the request was not carried out; nothing was stored, retry later",
+                                 "instance": request.url.path})

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bailiff.core.audit import AuditEvent
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
+from bailiff.app import create_app
+from bailiff.config import Settings
 from bailiff.core.outbox import OutboxEvent
 from bailiff.register.models import Writ
 from tests.conftest import Issuer, make_org
@@ -42,6 +44,25 @@ def test_registration_writes_audit_outbox_and_leaf_together(client: TestClient, 
             ("writ.registered", f"org:{court.code}", body["leaf_index"])]
         assert s.scalar(select(func.count()).select_from(OutboxEvent)
                         .where(OutboxEvent.key == f"writ.registered:{number}")) == 1
+
+
+def test_the_answer_leaves_only_after_the_commit(settings: Settings, database: Database, court: Issuer) -> None:
+    """A commit that fails after the handler returned must not reach the client as "registered"."""
+    def fail(session: Any) -> None:
+        raise RuntimeError("the commit failed")
+
+    envelope = court.envelope()
+    event.listen(database.sessions, "before_commit", fail)
+    try:
+        with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+            response = client.post("/api/v1/writs", json=envelope, headers=court.headers)
+    finally:
+        event.remove(database.sessions, "before_commit", fail)
+    assert response.status_code == 500, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    with database.reading() as s:
+        number = envelope["document"]["number"]
+        assert s.scalar(select(func.count()).select_from(Writ).where(Writ.number == number, Writ.issuer_id == court.org_id)) == 0
 
 
 def test_same_number_different_document_is_a_conflict(client: TestClient, court: Issuer) -> None:
