@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.core.db import Base
+from bailiff.core.db import Base, insert_rows
 
 
 class AuditEvent(Base):
@@ -64,7 +64,7 @@ def audit_row(
 def record(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append audit rows in the caller's transaction."""
     if rows:
-        session.execute(AuditEvent.__table__.insert(), rows)
+        insert_rows(session, AuditEvent.__table__, rows)
 
 
 def history(session: Session, *, subject_type: str, subject_id: str) -> list[AuditEvent]:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, create_engine, event
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, ColumnElement, DateTime, Engine, Table, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -79,6 +79,57 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
+    """`column IN values`, as one array parameter on PostgreSQL (`column = ANY(:array)`).
+
+    With thousands of separate IN parameters every batch is a new statement text: psycopg
+    re-parses it each time and PostgreSQL's generic plan for a prepared one can degrade to a scan.
+    """
+    values = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+COPY_MIN_ROWS = 50  # below this a multi-row INSERT costs no more than setting up COPY
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany on SQLite.
+
+    psycopg turns a multi-row INSERT into a new statement text for every batch and parses it each
+    time; COPY FROM STDIN streams the rows instead (several times faster for thousands of rows).
+    Every row must have the same keys; a column left out gets its Python-side default, or the
+    server's (ids from their sequence).
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
+        session.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    defaults = []
+    for column in table.c:
+        default = column.default
+        if column.name in rows[0] or default is None or column.server_default is not None:
+            continue
+        if not (default.is_scalar or default.is_callable):
+            raise ValueError(f"{table.name}.{column.name}: give it in every row (its default is not a value)")
+        names.append(column.name)
+        processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
+        defaults.append(default)
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            values = [row[n] for n in names[:len(columns)]]
+            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
+            copy.write_row([p(v) if p is not None else v for p, v in zip(processors, values, strict=True)])
 
 
 class Database:

@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.clock import utcnow
-from bailiff.core.db import Base
+from bailiff.core.db import Base, insert_rows
 
 
 class OutboxEvent(Base):
@@ -52,7 +52,7 @@ def event_row(*, topic: str, key: str, payload: dict[str, Any], at: datetime | N
 def emit(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append events in the caller's transaction."""
     if rows:
-        session.execute(OutboxEvent.__table__.insert(), rows)
+        insert_rows(session, OutboxEvent.__table__, rows)
 
 
 

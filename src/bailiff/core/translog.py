@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from bailiff.core import merkle
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import SigningKey, b64encode
-from bailiff.core.db import Base
+from bailiff.core.db import Base, insert_rows
 from bailiff.core.errors import NotFound, ValidationFailed, FieldError
 
 
@@ -112,10 +112,10 @@ def append(session: Session, leaves: Sequence[bytes], *, tree_size: int) -> int:
     now = utcnow()
     hashes = [merkle.leaf_hash(data) for data in leaves]
     nodes = merkle.appended_nodes(tree_size, hashes, SqlNodeReader(session))
-    session.execute(LogLeaf.__table__.insert(),
+    insert_rows(session, LogLeaf.__table__,
         [{"leaf_index": tree_size + i, "leaf_data": data, "appended_at": now} for i, data in enumerate(leaves)],
     )
-    session.execute(LogNode.__table__.insert(), [{"level": k[0], "idx": k[1], "hash": h} for k, h in nodes])
+    insert_rows(session, LogNode.__table__, [{"level": k[0], "idx": k[1], "hash": h} for k, h in nodes])
     session.execute(
         text("UPDATE log_state SET tree_size = :size WHERE id = 1"), {"size": tree_size + len(leaves)}
     )

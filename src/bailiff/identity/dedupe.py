@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bailiff.core import audit
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
+from bailiff.core.db import insert_rows
 from bailiff.identity.linkage.model import score
 from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.linkage.pipeline import Reporter, SilentReporter, fit
@@ -87,7 +88,7 @@ def dedupe_registry(*, session: Session, actor: Actor, threshold: float = 0.9,
              "candidates": [{"id": pid, "probability": c["max_probability"]} for pid in c["person_ids"]]}
             for c in clusters if tuple(c["person_ids"]) not in filed_before]
     if rows:
-        session.execute(ReviewTask.__table__.insert(), rows)
+        insert_rows(session, ReviewTask.__table__, rows)
     audit.record(session, [audit.audit_row(actor=actor, action="identity.dedupe", subject_type="registry",
                                            subject_id="persons", details={"persons": len(frame),
                                                                           "clusters": len(clusters),

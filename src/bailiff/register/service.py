@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import String, any_, bindparam, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import SCHEMES, b64decode, canonical_json, sha256
+from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import Conflict, FieldError, NotFound
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs
@@ -220,7 +220,7 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
                                           details={"from": original.status, "duplicate": register_number}))
             events.append(_status_event(original.register_number, c.issuer_code, original.status, Status.SUPERSEDED, leaf, now))
     if new_rows:
-        session.execute(Writ.__table__.insert(), new_rows)
+        insert_rows(session, Writ.__table__, new_rows)
     for original_number, duplicate_number in superseded:
         session.execute(update(Writ).where(Writ.register_number == original_number)
                         .values(status=Status.SUPERSEDED.value, superseded_by=duplicate_number,
@@ -234,16 +234,11 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
 def _writs_by_number(session: Session, keys: set[tuple[int, str, int]]) -> list[Writ]:
     """Writs of the given issuers and numbers, in one indexed query per issuer."""
     found: list[Writ] = []
-    postgres = session.get_bind().dialect.name == "postgresql"
     for issuer_id in {k[0] for k in keys}:
-        numbers = sorted({k[1] for k in keys if k[0] == issuer_id})
-        if postgres:
-            # One array parameter: with a thousand separate IN parameters PostgreSQL's generic plan
-            # (psycopg prepares repeated statements) filtered the issuer's whole history row by row.
-            condition = Writ.number == any_(bindparam("numbers", numbers, type_=ARRAY(String)))
-        else:
-            condition = Writ.number.in_(numbers)
-        found += session.scalars(select(Writ).where(Writ.issuer_id == issuer_id, condition))
+        # One array parameter on PostgreSQL: with a thousand separate IN parameters its generic plan
+        # (psycopg prepares repeated statements) filtered the issuer's whole history row by row.
+        numbers = one_of(session, Writ.number, {k[1] for k in keys if k[0] == issuer_id})
+        found += session.scalars(select(Writ).where(Writ.issuer_id == issuer_id, numbers))
     return found
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ class Comparison:
     # exact agreement across them is a level of its own, after "exact".
     partners: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def labels(self) -> tuple[str, ...]:
         """Human-readable label of each level, strongest agreement first."""
         swapped = ("swapped with " + "/".join(self.partners),) if self.partners else ()
@@ -65,7 +66,7 @@ class Comparison:
             return ("exact", *swapped, *(f"DL <= {t:g}" for t in self.thresholds), "else")
         return ("exact", *swapped, "else")
 
-    @property
+    @cached_property
     def n_levels(self) -> int:
         """Number of non-null levels."""
         return len(self.labels)

@@ -1,0 +1,38 @@
+"""core.db.insert_rows: COPY on PostgreSQL stores exactly what a plain INSERT stores."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, text
+
+from bailiff.core.clock import utcnow
+from bailiff.core.db import COPY_MIN_ROWS, Database, insert_rows
+from bailiff.core.outbox import OutboxEvent
+
+
+def test_bulk_rows_match_single_rows(database: Database) -> None:
+    now = utcnow()
+
+    def rows(tag: str, n: int) -> list[dict[str, object]]:
+        # `attempts` is left out: its Python-side default must apply on both paths.
+        return [{"topic": "test.bulk", "key": f"bulk:{tag}:{i}", "created_at": now - timedelta(seconds=i),
+                 "available_at": now, "last_error": None,
+                 "payload": {"n": i, "text": "кириллица\ttab\nline \\ slash", "none": None}} for i in range(n)]
+
+    small, big = rows("small", 3), rows("big", COPY_MIN_ROWS + 7)  # executemany, then COPY on PostgreSQL
+    with database.transaction() as session:
+        insert_rows(session, OutboxEvent.__table__, small)
+        insert_rows(session, OutboxEvent.__table__, big)
+    with database.reading() as session:
+        stored = {e.key: e for e in session.scalars(select(OutboxEvent).where(OutboxEvent.topic == "test.bulk"))}
+        null_errors = session.execute(text("SELECT count(*) FROM outbox WHERE topic = 'test.bulk' "
+                                           "AND last_error IS NULL")).scalar_one()
+    assert len(stored) == len(small) + len(big)
+    assert null_errors == len(stored)
+    for row in small + big:
+        event = stored[str(row["key"])]
+        assert event.payload == row["payload"]
+        assert event.created_at == row["created_at"]
+        assert event.attempts == 0
+    assert len({e.id for e in stored.values()}) == len(stored)  # ids from the sequence
