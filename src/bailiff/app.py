@@ -15,8 +15,10 @@ from bailiff.core import translog
 from bailiff.core.crypto import SigningKey
 from bailiff.core.db import Database
 from bailiff.jurisdictions import load_profile
+from bailiff.assignment import api as assignment_api
 from bailiff.identity import api as identity_api
 from bailiff.identity import pages as identity_pages
+from bailiff.proceedings import api as proceedings_api
 from bailiff.register import api as register_api
 from bailiff.register import pages as register_pages
 from bailiff.register.models import Writ
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(register_api.router)
     app.include_router(register_pages.router)
     app.include_router(identity_api.router)
+    app.include_router(proceedings_api.router)
+    app.include_router(assignment_api.router)
     app.include_router(identity_pages.router)
     app.include_router(session.router)
 

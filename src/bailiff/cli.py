@@ -85,6 +85,7 @@ def keys_generate(out: Annotated[Path, typer.Option(help="Directory for private.
 
 
 def _register_subcommands() -> None:
+    from bailiff.assignment import cli as assignment_cli
     from bailiff.demo import cli as demo_cli
     from bailiff.identity import cli as identity_cli
     from bailiff.orgs import cli as orgs_cli
@@ -96,6 +97,9 @@ def _register_subcommands() -> None:
     app.command("intake")(register_cli.intake)
     app.command("verify")(register_cli.verify)
     app.command("demo")(demo_cli.demo)
+    app.add_typer(assignment_cli.office_app, name="office")
+    app.add_typer(assignment_cli.bailiff_app, name="bailiff")
+    app.command("verify-assignment")(assignment_cli.verify_assignment)
 
 
 _register_subcommands()

@@ -12,3 +12,5 @@ def load_all() -> None:
     import bailiff.orgs.models  # noqa: F401
     import bailiff.identity.models  # noqa: F401
     import bailiff.register.models  # noqa: F401
+    import bailiff.assignment.models  # noqa: F401
+    import bailiff.proceedings.models  # noqa: F401

@@ -9,12 +9,13 @@ from bailiff.core.worker import Handlers
 
 
 def all_handlers(database: Database, settings: Settings) -> Handlers:
-    """Handlers of all contexts by topic, in a fixed order (identity before receipts)."""
+    """Handlers of all contexts by topic, in a fixed order (identity, proceedings, then receipts)."""
     from bailiff.identity import handlers as identity
     from bailiff.orgs import webhooks
+    from bailiff.proceedings import handlers as proceedings
 
     merged: Handlers = {}
-    for part in (identity.handlers(database),
+    for part in (identity.handlers(database), proceedings.handlers(database, settings),
                  webhooks.handlers(database, SigningKey.load_or_create(settings.service_key_path),
                                    timeout=settings.webhook_timeout_seconds)):
         for topic, handlers in part.items():

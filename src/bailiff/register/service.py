@@ -261,10 +261,10 @@ def _status_leaf(register_number: str, old: str, new: Status, action: str, actor
 
 
 def _status_event(register_number: str, issuer: str, old: str, new: Status, leaf: int,
-                  now: Any) -> dict[str, Any]:
+                  now: Any, department: str | None = None) -> dict[str, Any]:
     return outbox.event_row(topic="writ.status_changed", key=f"writ.status:{register_number}:{leaf}", at=now,
                             payload={"register_number": register_number, "issuer": issuer, "from": old,
-                                     "to": new.value, "leaf_index": leaf})
+                                     "to": new.value, "leaf_index": leaf, "department": department})
 
 
 def transition(*, session: Session, register_number: str, action: str, reason: str, actor: Actor,
@@ -291,7 +291,7 @@ def transition(*, session: Session, register_number: str, action: str, reason: s
                                            at=now, details={"from": writ.status, "to": new.value,
                                                             "department": department})])
     outbox.emit(session, [_status_event(register_number, writ.document["issuer"]["code"], writ.status, new,
-                                         leaf_index, now)])
+                                         leaf_index, now, department)])
     return ItemResult(0, register_number, leaf_index, new.value, writ.document_hash.hex())
 
 

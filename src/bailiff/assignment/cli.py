@@ -1,0 +1,94 @@
+"""`bailiff office ...`, `bailiff bailiff ...` and `bailiff verify-assignment`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+
+office_app = typer.Typer(no_args_is_help=True, help="Bailiffs' departments and regional chambers.")
+bailiff_app = typer.Typer(no_args_is_help=True, help="Bailiffs, their capacity and absences.")
+
+
+def _database():  # type: ignore[no-untyped-def]
+    from bailiff.config import load_settings
+    from bailiff.core.db import Database, upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    return Database(settings.database_url)
+
+
+@office_app.command("add")
+def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code, e.g. 77001")],
+               name: Annotated[str, typer.Option(help="Official name")],
+               region: Annotated[str, typer.Option(help="Region code, e.g. 77")],
+               kind: Annotated[str, typer.Option(help="department (state mode) or chamber (private mode)")] = "department",
+               locality: Annotated[list[str] | None, typer.Option(help="An address word it serves (repeat)")] = None,
+               ) -> None:
+    """Register an office; print it as JSON."""
+    from bailiff.assignment import service
+    from bailiff.core.actor import CLI_ADMIN
+
+    with _database().transaction() as session:
+        office = service.add_office(session=session, office_id=office_id, name=name, region=region, kind=kind,
+                                    localities=locality or [], actor=CLI_ADMIN)
+        typer.echo(json.dumps({"id": office.id, "region": office.region, "kind": office.kind,
+                               "localities": office.localities}, ensure_ascii=False))
+
+
+@bailiff_app.command("add")
+def bailiff_add(bailiff_id: Annotated[str, typer.Option("--id", help="Bailiff id, e.g. 77001-001")],
+                name: Annotated[str, typer.Option(help="Full name")],
+                office: Annotated[str, typer.Option(help="Office code")],
+                capacity: Annotated[int, typer.Option(help="Open proceedings they can carry")],
+                head: Annotated[bool, typer.Option(help="Head of the office or chamber")] = False) -> None:
+    """Register a bailiff in an office."""
+    from bailiff.assignment import service
+    from bailiff.core.actor import CLI_ADMIN
+
+    with _database().transaction() as session:
+        service.add_bailiff(session=session, bailiff_id=bailiff_id, name=name, office_id=office, capacity=capacity,
+                            head=head, actor=CLI_ADMIN)
+    typer.echo(json.dumps({"id": bailiff_id, "office": office, "capacity": capacity, "head": head}))
+
+
+@bailiff_app.command("unavailable")
+def bailiff_unavailable(bailiff_id: Annotated[str, typer.Option("--id", help="Bailiff id")],
+                        starts: Annotated[str, typer.Option(help="First day (YYYY-MM-DD)")],
+                        ends: Annotated[str, typer.Option(help="Last day (YYYY-MM-DD)")],
+                        reason: Annotated[str, typer.Option(help="Why (logged)")],
+                        kind: Annotated[str, typer.Option(help="absence, or suspension (a head, of themselves)")] = "absence",
+                        ) -> None:
+    """File an absence or a head's suspension of distribution; it is logged."""
+    from bailiff.assignment import service
+    from bailiff.core.actor import CLI_ADMIN
+
+    try:
+        first, last = date.fromisoformat(starts), date.fromisoformat(ends)
+    except ValueError as exc:
+        raise ValueError(f"--starts/--ends: dates are YYYY-MM-DD ({exc})") from exc
+    with _database().transaction() as session:
+        row = service.file_unavailability(session=session, bailiff_id=bailiff_id, kind=kind, starts_on=first,
+                                          ends_on=last, reason=reason, actor=CLI_ADMIN)
+        typer.echo(json.dumps({"id": bailiff_id, "kind": kind, "leaf_index": row.leaf_index}))
+
+
+def verify_assignment(proceeding: Annotated[str, typer.Argument(help="Proceeding number, e.g. 15/26/77001-ИП")],
+                      server: Annotated[str, typer.Option(envvar="BAILIFF_SERVER", help="Server URL")] = "http://127.0.0.1:8000",
+                      service_key: Annotated[str | None, typer.Option(help="Pinned service public key (PEM file)")] = None,
+                      ) -> None:
+    """Recompute a proceeding's draw from the public log and the beacon; exit 1 if anything disagrees."""
+    from pathlib import Path
+
+    from bailiff.assignment.auditor import AssignmentAuditor
+
+    auditor = AssignmentAuditor(server, service_key_pem=Path(service_key).read_bytes() if service_key else None)
+    report = auditor.verify(proceeding)
+    for check in report.checks:
+        typer.echo(json.dumps(check, ensure_ascii=False))
+    if not report.ok:
+        failed = [c["check"] for c in report.checks if not c["ok"]]
+        raise ValueError(f"assignment verification failed: {', '.join(failed)}")

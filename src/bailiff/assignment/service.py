@@ -1,0 +1,284 @@
+"""Assignment use cases: offices and bailiffs, unavailability, commit-then-draw, and the public record.
+
+Lock order: every use case that appends to the log takes the log lock first (`translog.lock`), so
+commits, reveals and draws are serialised in log order. A round is revealed only by `draw_pending`,
+after the transaction that committed to it: the log then shows every commitment before its round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bailiff.assignment import rules
+from bailiff.assignment.beacon import ChainStore, HashChain
+from bailiff.assignment.models import Assignment, Bailiff, BeaconChain, BeaconRound, Office, Unavailability
+from bailiff.core import audit, outbox, translog
+from bailiff.core.actor import Actor
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import canonical_json
+from bailiff.core.db import insert_rows, one_of
+from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+
+MANAGERS = frozenset({"admin", "bailiff_service"})
+
+
+def _require_manager(actor: Actor) -> None:
+    if actor.role not in MANAGERS:
+        raise Forbidden(f"only the bailiff service manages offices and bailiffs, not a {actor.role}")
+
+
+def add_office(*, session: Session, office_id: str, name: str, region: str, kind: str,
+               localities: Sequence[str] = (), actor: Actor) -> Office:
+    """Register a department (state mode) or a regional chamber (private mode)."""
+    _require_manager(actor)
+    if kind not in ("department", "chamber"):
+        raise ValidationFailed("unknown office kind", errors=[FieldError("kind", "office.kind", "department or chamber")])
+    if session.get(Office, office_id) is not None:
+        raise Conflict(f"office {office_id} exists")
+    office = Office(id=office_id, name=name, region=region, kind=kind, localities=[w.lower() for w in localities],
+                    created_at=utcnow())
+    session.add(office)
+    audit.record(session, [audit.audit_row(actor=actor, action="office.added", subject_type="office",
+                                           subject_id=office_id, details={"region": region, "kind": kind})])
+    return office
+
+
+def add_bailiff(*, session: Session, bailiff_id: str, name: str, office_id: str, capacity: int,
+                head: bool = False, actor: Actor) -> Bailiff:
+    """Register a bailiff in an office with the number of open cases they can carry."""
+    _require_manager(actor)
+    office = session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"no office {office_id}")
+    if capacity < 1:
+        raise ValidationFailed("capacity must be positive", errors=[FieldError("capacity", "bailiff.capacity", "at least 1")])
+    if session.get(Bailiff, bailiff_id) is not None:
+        raise Conflict(f"bailiff {bailiff_id} exists")
+    bailiff = Bailiff(id=bailiff_id, name=name, office_id=office_id, capacity=capacity, open_cases=0, active=True,
+                      created_at=utcnow())
+    session.add(bailiff)
+    if head:
+        office.head_bailiff_id = bailiff_id
+    audit.record(session, [audit.audit_row(actor=actor, action="bailiff.added", subject_type="bailiff",
+                                           subject_id=bailiff_id, details={"office": office_id, "capacity": capacity,
+                                                                           "head": head})])
+    return bailiff
+
+
+def file_unavailability(*, session: Session, bailiff_id: str, kind: str, starts_on: date, ends_on: date,
+                        reason: str, actor: Actor) -> Unavailability:
+    """Record an absence, or a chamber head's suspension of distribution to themselves; both logged."""
+    bailiff = session.get(Bailiff, bailiff_id)
+    if bailiff is None:
+        raise NotFound(f"no bailiff {bailiff_id}")
+    errors = []
+    if kind not in ("absence", "suspension"):
+        errors.append(FieldError("kind", "unavailability.kind", "absence or suspension"))
+    if ends_on < starts_on:
+        errors.append(FieldError("ends_on", "period.order", "the period ends before it starts"))
+    if not reason.strip():
+        errors.append(FieldError("reason", "reason.required", "say why"))
+    if errors:
+        raise ValidationFailed("the period cannot be filed", errors=errors)
+    if kind == "suspension":
+        office = session.get(Office, bailiff.office_id)
+        # KZ: a chamber head may suspend distribution to themselves (point 17), and only that.
+        if office is None or office.head_bailiff_id != bailiff_id:
+            raise Forbidden(f"{bailiff_id} is not the head of {bailiff.office_id}: only heads suspend distribution")
+    elif actor.role not in MANAGERS:
+        raise Forbidden("absences are filed by the bailiff service")
+    size = translog.lock(session)
+    now = utcnow()
+    leaf = translog.append(session, [canonical_json({
+        "v": 1, "event": f"bailiff.{kind}", "bailiff_id": bailiff_id, "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(), "reason": reason, "actor": actor.label, "at": to_millis(now)})], tree_size=size)
+    row = Unavailability(bailiff_id=bailiff_id, kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason,
+                         filed_at=now, filed_by=actor.label, leaf_index=leaf)
+    session.add(row)
+    audit.record(session, [audit.audit_row(actor=actor, action=f"bailiff.{kind}", subject_type="bailiff",
+                                           subject_id=bailiff_id, reason=reason, log_leaf_index=leaf, at=now,
+                                           details={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})])
+    return row
+
+
+def office_localities(*, session: Session) -> dict[str, list[str]]:
+    """Every office with the address words it serves."""
+    return {office_id: list(localities or []) for office_id, localities in session.execute(
+        select(Office.id, Office.localities))}
+
+
+def eligible(*, session: Session, office_ids: Sequence[str], on: date) -> dict[str, list[rules.Eligible]]:
+    """Per office, the bailiffs who can take a case on `on`, weighted by spare capacity."""
+    away = select(Unavailability.bailiff_id).where(Unavailability.starts_on <= on, Unavailability.ends_on >= on)
+    rows = session.execute(select(Bailiff.id, Bailiff.office_id, Bailiff.capacity, Bailiff.open_cases)
+                           .where(one_of(session, Bailiff.office_id, office_ids), Bailiff.active.is_(True),
+                                  Bailiff.id.not_in(away))).all()
+    out: dict[str, list[rules.Eligible]] = defaultdict(list)
+    for bailiff_id, office_id, capacity, open_cases in rows:
+        weight = rules.spare_capacity(capacity=capacity, open_cases=open_cases)
+        if weight > 0:
+            out[office_id].append(rules.Eligible(bailiff_id, weight))
+    return out
+
+
+@dataclass(frozen=True)
+class Request:
+    """A proceeding that needs a bailiff: first draw, or a redraw excluding someone."""
+
+    proceeding_number: str
+    office_id: str
+    kind: str = "draw"
+    reason: str = "opening of the proceeding"
+    excluded: tuple[str, ...] = ()
+
+
+def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, actor: Actor) -> dict[str, str]:
+    """Commit the eligible list of each request to the log with the next round of the beacon.
+
+    Returns {proceeding number: reason} for requests that could not be committed (no one eligible).
+    """
+    if not requests:
+        return {}
+    size = translog.lock(session)
+    chain, round_ = _next_round(session, store, size)
+    size = translog.current_size(session)
+    lists = eligible(session=session, office_ids=sorted({r.office_id for r in requests}), on=utcnow().date())
+    now = utcnow()
+    seqs = dict(session.execute(select(Assignment.proceeding_number, func.max(Assignment.seq))
+                                .where(one_of(session, Assignment.proceeding_number,
+                                              {r.proceeding_number for r in requests}))
+                                .group_by(Assignment.proceeding_number)).all())
+    leaves, rows, refused = [], [], {}
+    for request in requests:
+        members = [e for e in lists.get(request.office_id, []) if e.bailiff_id not in request.excluded]
+        if not members:
+            refused[request.proceeding_number] = f"no bailiff of {request.office_id} can take a case"
+            continue
+        leaf = rules.commit_leaf(proceeding_number=request.proceeding_number, eligible=members, beacon=chain.source,
+                                 round_=round_, reason=request.reason, excluded=request.excluded)
+        rows.append({"proceeding_number": request.proceeding_number, "kind": request.kind,
+                     "seq": seqs.get(request.proceeding_number, -1) + 1, "reason": request.reason,
+                     "office_id": request.office_id, "status": "committed", "eligible": leaf["eligible"],
+                     "excluded": leaf["excluded"], "beacon": chain.source, "round": round_,
+                     "commit_leaf": size + len(leaves), "committed_at": now, "bailiff_id": None, "ctr": None,
+                     "r": None, "result_leaf": None, "drawn_at": None, "actor": actor.label})
+        leaves.append(canonical_json(leaf))
+    if rows:
+        translog.append(session, leaves, tree_size=size)
+        insert_rows(session, Assignment.__table__, rows)
+        audit.record(session, [audit.audit_row(actor=actor, action="assignment.committed", subject_type="proceeding",
+                                               subject_id=row["proceeding_number"], reason=row["reason"],
+                                               log_leaf_index=row["commit_leaf"], at=now,
+                                               details={"round": round_, "beacon": chain.source,
+                                                        "eligible": len(row["eligible"])}) for row in rows])
+        outbox.emit(session, [outbox.event_row(topic="assignment.committed", at=now,
+                                               key=f"assignment.committed:{chain.source}:{round_}:{rows[0]['commit_leaf']}",
+                                               payload={"beacon": chain.source, "round": round_, "count": len(rows)})])
+    if refused:
+        audit.record(session, [audit.audit_row(actor=actor, action="assignment.no_eligible", subject_type="proceeding",
+                                               subject_id=number, reason=why, at=now)
+                               for number, why in refused.items()])
+    return refused
+
+
+def _next_round(session: Session, store: ChainStore, size: int) -> tuple[HashChain, int]:
+    """The active chain and its first round not yet revealed (a new anchored chain when used up)."""
+    row = session.scalar(select(BeaconChain).order_by(BeaconChain.created_at.desc(), BeaconChain.source).limit(1))
+    if row is not None:
+        last = session.scalar(select(func.max(BeaconRound.round)).where(BeaconRound.source == row.source)) or 0
+        if last < row.length:
+            return store.load(row.anchor), last + 1
+    chain = store.create()
+    leaf = translog.append(session, [canonical_json({"v": 1, "event": "beacon.anchored", "beacon": chain.source,
+                                                     "anchor": chain.anchor.hex(), "length": chain.length,
+                                                     "hash": "SHA-256", "rule": "sha256(v_i) == v_(i-1)"})],
+                           tree_size=size)
+    session.add(BeaconChain(source=chain.source, anchor=chain.anchor, length=chain.length, anchor_leaf=leaf,
+                            created_at=utcnow()))
+    session.flush()
+    return chain, 1
+
+
+def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: int = 5000) -> list[Assignment]:
+    """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
+    size = translog.lock(session)
+    pending = list(session.scalars(select(Assignment).where(Assignment.status == "committed")
+                                   .order_by(Assignment.commit_leaf).limit(limit)))
+    if not pending:
+        return []
+    now = utcnow()
+    chains = {c.source: c for c in session.scalars(select(BeaconChain).where(
+        one_of(session, BeaconChain.source, {a.beacon for a in pending})))}
+    wanted = {(a.beacon, a.round) for a in pending}
+    known = {(r.source, r.round): r.value for r in session.scalars(select(BeaconRound).where(
+        or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in wanted))))}
+    reveals = []
+    for source, round_ in sorted(wanted - set(known)):
+        value = store.load(chains[source].anchor).value(round_)
+        reveals.append((source, round_, value))
+        known[(source, round_)] = value
+    leaves = [canonical_json({"v": 1, "event": "beacon.revealed", "beacon": s, "round": n, "value": v.hex(),
+                              "at": to_millis(now)}) for s, n, v in reveals]
+    results = []
+    for a in pending:
+        seed = known[(a.beacon, a.round)]
+        result = rules.draw(seed=seed, proceeding_number=a.proceeding_number,
+                            eligible=rules.eligible_from_leaf({"eligible": a.eligible}))
+        results.append((a, result, seed))
+    first = translog.append(session, leaves + [canonical_json(rules.result_leaf(
+        proceeding_number=a.proceeding_number, commit_leaf_index=a.commit_leaf, round_=a.round, randomness=seed,
+        result=result)) for a, result, seed in results], tree_size=size)
+    insert_rows(session, BeaconRound.__table__, [{"source": s, "round": n, "value": v, "leaf_index": first + i,
+                                                  "revealed_at": now} for i, (s, n, v) in enumerate(reveals)])
+    load: dict[str, int] = defaultdict(int)
+    for offset, (a, result, _) in enumerate(results):
+        a.status, a.bailiff_id, a.ctr, a.r = "drawn", result.bailiff_id, result.ctr, str(result.r)
+        a.result_leaf, a.drawn_at = first + len(reveals) + offset, now
+        load[result.bailiff_id] += 1
+        previous = _previous_bailiff(session, a)
+        if previous is not None:
+            load[previous] -= 1
+    for bailiff_id, delta in load.items():
+        if delta:
+            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
+                            .values(open_cases=Bailiff.open_cases + delta))
+    audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
+                                           subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
+                                           details={"bailiff": a.bailiff_id, "round": a.round, "ctr": a.ctr})
+                           for a, _, _ in results])
+    outbox.emit(session, [outbox.event_row(topic="proceeding.assigned", key=f"proceeding.assigned:{a.id}", at=now,
+                                           payload={"proceeding": a.proceeding_number, "bailiff_id": a.bailiff_id,
+                                                    "kind": a.kind, "result_leaf": a.result_leaf})
+                          for a, _, _ in results])
+    return [a for a, _, _ in results]
+
+
+def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:
+    """Who had the proceeding before a redraw (their workload goes down)."""
+    if assignment.seq == 0:
+        return None
+    return session.scalar(select(Assignment.bailiff_id).where(
+        Assignment.proceeding_number == assignment.proceeding_number, Assignment.seq < assignment.seq,
+        Assignment.status == "drawn").order_by(Assignment.seq.desc()).limit(1))
+
+
+def release(*, session: Session, proceeding_number: str) -> None:
+    """A proceeding ended: its bailiff's workload goes down by one."""
+    current = current_bailiff(session=session, proceeding_number=proceeding_number)
+    if current is not None:
+        session.execute(update(Bailiff).where(Bailiff.id == current, Bailiff.open_cases > 0)
+                        .values(open_cases=Bailiff.open_cases - 1))
+
+
+def current_bailiff(*, session: Session, proceeding_number: str) -> str | None:
+    """The bailiff of the latest completed draw or override of a proceeding."""
+    return session.scalar(select(Assignment.bailiff_id).where(
+        Assignment.proceeding_number == proceeding_number, Assignment.status == "drawn")
+        .order_by(Assignment.seq.desc()).limit(1))

@@ -1,0 +1,1 @@
+"""Proceedings: enforcement proceedings opened from presented writs."""

@@ -1,0 +1,45 @@
+"""Outbox handlers: a presented writ opens a proceeding; a committed draw is drawn once its round exists."""
+
+from __future__ import annotations
+
+
+from bailiff.assignment import service as assignment
+from bailiff.assignment.beacon import ChainStore
+from bailiff.config import Settings
+from bailiff.core.db import Database
+from bailiff.core.worker import BatchHandler, Delivery
+from bailiff.jurisdictions import load_profile
+from bailiff.proceedings import service
+from bailiff.proceedings.service import OPENER, Presentation
+
+
+def chain_store(settings: Settings) -> ChainStore:
+    """Where the local beacon keeps its chain secrets."""
+    return ChainStore(settings.data_dir / "beacon")
+
+
+def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
+    """Open proceedings on the writs that became `presented`."""
+    presented = [Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
+                 for d in deliveries if d.payload.get("to") == "presented"]
+    if presented:
+        with database.transaction() as session:
+            service.open_presented(session=session, presentations=presented,
+                                   profile=load_profile(settings.jurisdiction), store=chain_store(settings))
+
+
+def draw_committed(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
+    """Reveal the rounds committed to and draw (in batches until none is pending)."""
+    store = chain_store(settings)
+    while True:
+        with database.transaction() as session:
+            if not assignment.draw_pending(session=session, store=store, actor=OPENER):
+                return
+
+
+def handlers(database: Database, settings: Settings) -> dict[str, list[BatchHandler]]:
+    """The outbox handlers of this context, by topic."""
+    return {"writ.status_changed": [BatchHandler(lambda ds: open_presented(database, settings, ds))],
+            "assignment.committed": [BatchHandler(lambda ds: draw_committed(database, settings, ds))]}
+
+

@@ -1,0 +1,56 @@
+"""Rules of opening a proceeding: its number, its deadlines, and the office it belongs to.
+
+No Session and no web here. Figures come from the jurisdiction profile, which names the articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OpeningRules:
+    """The profile's [proceedings] section."""
+
+    number_format: str
+    opening_days: int
+    voluntary_days: int
+
+    @classmethod
+    def from_profile(cls, raw: Mapping[str, Any]) -> OpeningRules:
+        """Read the rules from a profile's raw data."""
+        section = raw["proceedings"]
+        return cls(str(section["number_format"]), int(section["opening_days"]), int(section["voluntary_days"]))
+
+    def number(self, *, seq: int, year: int, office_id: str) -> str:
+        """The national number of a proceeding (RU: "15/26/77001-ИП")."""
+        return self.number_format.format(seq=seq, yy=f"{year % 100:02d}", year=year, office=office_id)
+
+    def opening_deadline(self, presented_on: date) -> date:
+        """The last day to decide on opening (RU 229-FZ art. 30 part 8: three days)."""
+        return presented_on + timedelta(days=self.opening_days)
+
+
+_WORD = re.compile(r"[0-9a-zа-яё-]+")
+
+
+def office_for_address(address: str | None, offices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The office whose localities appear in the debtor's address (RU art. 33: the debtor's place).
+
+    The longest matching locality wins ("московская обл" before "москва"); no match, no office.
+    """
+    if not address:
+        return None
+    text = " ".join(_WORD.findall(address.lower().replace("ё", "е")))
+    best: tuple[int, str] | None = None
+    for office_id, localities in offices:
+        for locality in localities:
+            phrase = " ".join(_WORD.findall(locality.lower().replace("ё", "е")))
+            if phrase and re.search(rf"(?<![0-9a-zа-я-]){re.escape(phrase)}(?![0-9a-zа-я-])", text):
+                if best is None or len(phrase) > best[0]:
+                    best = (len(phrase), office_id)
+    return best[1] if best else None

@@ -1,0 +1,142 @@
+"""Proceedings use cases: open a proceeding on each presented writ and have a bailiff drawn for it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bailiff.assignment import service as assignment
+from bailiff.assignment.beacon import ChainStore
+from bailiff.core import audit, outbox, sequences, translog
+from bailiff.core.actor import Actor
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import canonical_json
+from bailiff.core.db import insert_rows, one_of
+from bailiff.core.errors import Forbidden, NotFound
+from bailiff.identity import service as identity
+from bailiff.jurisdictions import Profile
+from bailiff.proceedings.models import Proceeding
+from bailiff.proceedings.rules import OpeningRules, office_for_address
+from bailiff.register import service as register
+
+# The bailiff service acting on its own: it opens proceedings and moves writs into execution.
+OPENER = Actor(kind="system", ident="proceedings", role="bailiff_service")
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """A writ presented to the service (from the register's `writ.status_changed` event)."""
+
+    register_number: str
+    presented_at: datetime
+    department: str | None = None
+
+
+def open_presented(*, session: Session, presentations: Sequence[Presentation], profile: Profile,
+                   store: ChainStore, actor: Actor = OPENER) -> dict[str, str]:
+    """Open a proceeding on each presented writ not opened yet, and commit its draw; idempotent.
+
+    Returns {register number: why not opened} for writs that could not be opened.
+    """
+    rules = OpeningRules.from_profile(profile.raw)
+    wanted = {p.register_number: p for p in presentations}
+    opened = set(session.scalars(select(Proceeding.register_number)
+                                 .where(one_of(session, Proceeding.register_number, wanted))))
+    todo = [p for n, p in wanted.items() if n not in opened]
+    if not todo:
+        return {}
+    documents = register.documents(session=session, register_numbers=[p.register_number for p in todo])
+    offices = assignment.office_localities(session=session)
+    now = utcnow()
+    not_opened: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    for p in todo:
+        status = register.get_writ(session=session, register_number=p.register_number).status
+        if status != "presented":  # recalled or returned meanwhile
+            not_opened[p.register_number] = f"the writ is {status}, no longer presented"
+            continue
+        document = documents[p.register_number]
+        debtor = document["debtors"][0]
+        office_id = p.department if p.department in offices else office_for_address(
+            debtor.get("address"), sorted(offices.items()))
+        if office_id is None:
+            not_opened[p.register_number] = "no department serves the debtor's address (229-FZ art. 33)"
+            continue
+        rows.append(_row(session, p, document, office_id, rules, now))
+    if rows:
+        _number(session, rows, rules, now)
+        size = translog.lock(session)
+        translog.append(session, [canonical_json({
+            "v": 1, "event": "proceeding.opened", "proceeding": r["number"], "register_number": r["register_number"],
+            "office": r["office_id"], "at": to_millis(now)}) for r in rows], tree_size=size)
+        for offset, r in enumerate(rows):
+            r["leaf_index"] = size + offset
+        insert_rows(session, Proceeding.__table__, rows)
+        for r in rows:
+            register.transition(session=session, register_number=r["register_number"], action="start_execution",
+                                reason=f"proceeding {r['number']} opened", actor=actor, department=r["office_id"])
+        audit.record(session, [audit.audit_row(actor=actor, action="proceeding.opened", subject_type="proceeding",
+                                               subject_id=r["number"], log_leaf_index=r["leaf_index"], at=now,
+                                               details={"register_number": r["register_number"],
+                                                        "office": r["office_id"]}) for r in rows])
+        outbox.emit(session, [outbox.event_row(topic="proceeding.opened", key=f"proceeding.opened:{r['number']}",
+                                               at=now, payload={"proceeding": r["number"], "office": r["office_id"],
+                                                                "register_number": r["register_number"]})
+                              for r in rows])
+        refused = assignment.commit(session=session, store=store, actor=actor, requests=[
+            assignment.Request(r["number"], r["office_id"]) for r in rows])
+        for number, why in refused.items():
+            not_opened[number] = f"opened, but no bailiff can be drawn: {why}"
+    if not_opened:
+        audit.record(session, [audit.audit_row(actor=actor, action="proceeding.not_opened", subject_type="writ",
+                                               subject_id=key, reason=why, at=now) for key, why in not_opened.items()])
+    return not_opened
+
+
+def _row(session: Session, p: Presentation, document: dict[str, Any], office_id: str, rules: OpeningRules,
+         now: datetime) -> dict[str, Any]:
+    try:
+        link = identity.party_link(session=session, register_number=p.register_number)
+        person_id, entity_id, confirmed = link.person_id, link.entity_id, link.confirmed
+    except NotFound:  # identification has not run yet: the debtor stays unconfirmed
+        person_id, entity_id, confirmed = None, None, False
+    claim = document.get("claim", {})
+    return {"register_number": p.register_number, "office_id": office_id, "status": "open",
+            "debtor_person_id": person_id, "debtor_entity_id": entity_id, "debtor_confirmed": confirmed,
+            "amount": claim.get("amount"), "currency": claim.get("currency"), "presented_at": p.presented_at,
+            "opened_at": now, "opening_deadline": rules.opening_deadline(p.presented_at.date()), "note": None}
+
+
+def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, now: datetime) -> None:
+    """National numbers from a counter per office and year."""
+    for office_id in sorted({r["office_id"] for r in rows}):
+        mine = [r for r in rows if r["office_id"] == office_id]
+        first = sequences.allocate(session, f"proceeding:{office_id}:{now.year}", len(mine))
+        for offset, r in enumerate(mine):
+            r["seq"] = first + offset
+            r["number"] = rules.number(seq=first + offset, year=now.year, office_id=office_id)
+
+
+def get(*, session: Session, number: str) -> Proceeding:
+    """A proceeding by its national number."""
+    proceeding = session.get(Proceeding, number)
+    if proceeding is None:
+        raise NotFound(f"no proceeding {number}")
+    return proceeding
+
+
+def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:
+    """A proceeding as the bailiff service sees it (parties' own views come with the portal)."""
+    if actor.role not in ("bailiff_service", "admin"):
+        raise Forbidden("only the bailiff service reads proceedings through this route")
+    p = get(session=session, number=number)
+    return {"number": p.number, "register_number": p.register_number, "office_id": p.office_id, "status": p.status,
+            "debtor_confirmed": p.debtor_confirmed, "amount": p.amount, "currency": p.currency,
+            "presented_at": p.presented_at.isoformat(), "opened_at": p.opened_at.isoformat(),
+            "opening_deadline": p.opening_deadline.isoformat(), "leaf_index": p.leaf_index,
+            "bailiff_id": assignment.current_bailiff(session=session, proceeding_number=p.number)}
