@@ -34,5 +34,7 @@ def demo(writs: Annotated[int, typer.Option(min=0, help="How many writs to gener
 
         base = f"http://{host}:{port}"
         typer.echo(f"\nPages:        {base}/\nVerify a writ: {base}/verify/{summary['example_register_number']}"
-                   f"\nAPI docs:     {base}/docs\nTree head:    {base}/api/v1/log/tree-head\n")
+                   f"\nAPI docs:     {base}/docs\nTree head:    {base}/api/v1/log/tree-head"
+                   f"\nDraws:        {base}/api/v1/assignments?limit=20"
+                   f"\nRecompute:    bailiff verify-assignment '{summary['example_proceeding']}' --server {base}\n")
         serve_command(host=host, port=port, workers=1)

@@ -150,6 +150,11 @@ _ORG_NAMES = ("Ромашка", "Вектор", "СтройИнвест", "Ал�
               "Меридиан", "Горизонт", "ПромСнаб", "Уралстройкомплект", "Сибирь-Логистик", "Волга-Агро")
 
 # (min, max) roubles per category; sums are log-uniform because debts are heavily skewed.
+def region_towns() -> dict[str, tuple[str, ...]]:
+    """The demo regions (by code) and the towns their addresses use."""
+    return {code: region.towns for code, region in _REGIONS.items()}
+
+
 _AMOUNTS = {"loan": (3_000, 900_000), "utilities": (1_500, 180_000), "taxes": (300, 90_000),
             "alimony": (15_000, 450_000), "damages": (5_000, 1_500_000), "fine": (5_000, 500_000),
             "wages": (10_000, 600_000)}

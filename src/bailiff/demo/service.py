@@ -16,7 +16,7 @@ from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.clock import today
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
-from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs
+from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs, region_towns
 from bailiff.identity.identifiers import corrupt_check_digit
 from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs
@@ -70,7 +70,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
                                 name="Федеральная служба судебных приставов", region=None, key=None)
     forger = SigningKey.generate()
     counts = {"generated": 0, "accepted": 0, "replayed": 0, "rejected": 0, "forgeries": 0, "resends": 0,
-              "duplicates": 0, "identifier_typos": 0, "presented": 0, "in_execution": 0}
+              "duplicates": 0, "identifier_typos": 0, "presented": 0}
     rejections: dict[str, int] = {}
     example: str | None = None
     pending: dict[str, list[dict[str, Any]]] = {}
@@ -124,6 +124,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
             on_progress(done)
     for code in list(pending):
         flush(code)
+    counts["bailiffs"] = _ensure_offices(database, rng)
     _duplicates_and_transitions(database, rng, registered, keys, actors, service_actor, profile, when, counts)
     # The worker's job, done here so the demo starts with every debtor identified.
     from bailiff.core.worker import run_once
@@ -133,6 +134,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
     while run_once(database, handlers):
         pass
     counts.update(_identity_summary(database))
+    counts.update(_proceedings_summary(database))
     if on_progress:
         on_progress(done)
     return {"database": settings.database_url.split("///")[-1] if settings.is_sqlite else "postgresql",
@@ -163,7 +165,7 @@ def _mistype_identifier(document: dict[str, Any]) -> bool:
 def _duplicates_and_transitions(database: Database, rng: random.Random, registered: list[tuple[DemoIssuer, dict]],
                                 keys: dict[str, SigningKey], actors: dict[str, Actor], service_actor: Actor,
                                 profile: Any, when: date, counts: dict[str, int]) -> None:
-    """Present some writs, open execution on some, and have courts issue a few duplicates."""
+    """Present some writs (proceedings open on them) and have courts issue a few duplicates."""
     sample = rng.sample(registered, min(len(registered), max(1, len(registered) // 5))) if registered else []
     for i, (issuer, document) in enumerate(sample):
         with database.transaction() as session:
@@ -182,12 +184,43 @@ def _duplicates_and_transitions(database: Database, rng: random.Random, register
                                                   actor=actors[issuer.code], profile=profile, today=when)
                 counts["duplicates"] += int(results[0].accepted)
                 continue
+            # The department is left to the service: it follows the debtor's address (229-FZ art. 33).
             register.transition(session=session, register_number=writ.register_number, action="present",
                                 reason="Заявление взыскателя о возбуждении исполнительного производства",
-                                actor=service_actor, department="ОСП по Хамовническому району")
+                                actor=service_actor)
             counts["presented"] += 1
-            if i % 2 == 0:
-                register.transition(session=session, register_number=writ.register_number, action="start_execution",
-                                    reason="Возбуждено исполнительное производство (229-ФЗ ст. 30)",
-                                    actor=service_actor)
-                counts["in_execution"] += 1
+
+
+def _ensure_offices(database: Database, rng: random.Random) -> int:
+    """One department per demo region serving its towns, with bailiffs of different capacities."""
+    from bailiff.assignment import service as assignment
+    from bailiff.assignment.models import Office
+
+    created = 0
+    with database.transaction() as session:
+        for code, towns in region_towns().items():
+            office_id = f"{code}001"
+            if session.get(Office, office_id) is not None:
+                continue
+            localities = sorted({town.split("г.")[-1].strip() for town in towns})
+            assignment.add_office(session=session, office_id=office_id, name=f"ОСП № 1 региона {code}", region=code,
+                                  kind="department", localities=localities, actor=CLI_ADMIN)
+            for n in range(1, 6):
+                assignment.add_bailiff(session=session, bailiff_id=f"{office_id}-{n:03d}",
+                                       name=f"Судебный пристав-исполнитель {n} ОСП {office_id}", office_id=office_id,
+                                       capacity=rng.choice((300, 500, 800, 1200)), head=n == 1, actor=CLI_ADMIN)
+                created += 1
+    return created
+
+
+def _proceedings_summary(database: Database) -> dict[str, Any]:
+    from sqlalchemy import func
+
+    from bailiff.assignment.models import Assignment
+    from bailiff.proceedings.models import Proceeding
+
+    with database.reading() as session:
+        opened = session.scalar(select(func.count()).select_from(Proceeding))
+        drawn = session.scalar(select(func.count()).select_from(Assignment).where(Assignment.status == "drawn"))
+        example = session.scalar(select(Assignment.proceeding_number).where(Assignment.status == "drawn").limit(1))
+    return {"proceedings_opened": opened, "bailiffs_drawn": drawn, "example_proceeding": example}

@@ -1,0 +1,43 @@
+"""The demo's draws, recomputed by `bailiff verify-assignment` against a real server process."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import Deployment
+
+
+def test_demo_draws_verify_from_outside(deployment: Deployment) -> None:
+    summary = json.loads(deployment.cli("demo", "--writs", "150", "--no-serve").stdout)
+    assert summary["proceedings_opened"] == summary["presented"] > 0
+    assert summary["bailiffs_drawn"] == summary["proceedings_opened"]
+    number = summary["example_proceeding"]
+    assert "/" in number  # a national number with slashes, percent-encoded on the way
+    server = deployment.start_server()
+    result = deployment.cli("verify-assignment", number, "--server", server)
+    checks = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(c["ok"] for c in checks) and "result.recomputed" in {c["check"] for c in checks}
+
+    unknown = deployment.cli("verify-assignment", "999/26/00000-ИП", "--server", server, check=False)
+    assert unknown.returncode == 1
+    assert unknown.stderr.count("\n") == 1 and "404" in unknown.stderr
+
+
+def test_a_rewritten_draw_fails_verification(deployment: Deployment) -> None:
+    summary = json.loads(deployment.cli("demo", "--writs", "150", "--no-serve").stdout)
+    number = summary["example_proceeding"]
+    # Someone with database access moves the case to a colleague: the log still holds the truth.
+    engine = create_engine(deployment.database_url)
+    with engine.begin() as db:
+        chosen, office = db.execute(text("SELECT bailiff_id, office_id FROM assignments WHERE proceeding_number = :n"),
+                                    {"n": number}).one()
+        other = db.execute(text("SELECT id FROM bailiffs WHERE office_id = :o AND id != :c ORDER BY id LIMIT 1"),
+                           {"o": office, "c": chosen}).scalar_one()
+        db.execute(text("UPDATE assignments SET bailiff_id = :b WHERE proceeding_number = :n"), {"b": other, "n": number})
+    engine.dispose()
+    server = deployment.start_server()
+    result = deployment.cli("verify-assignment", number, "--server", server, check=False)
+    assert result.returncode == 1
+    assert "result.recomputed" in result.stderr
