@@ -27,6 +27,7 @@ from bailiff.core.db import upgrade
 from benchmarks import corpus as corpus_mod
 from benchmarks import databases, intake, logbench, profiling
 from benchmarks import febrl as febrl_bench
+from benchmarks import assignment as assignment_bench
 from benchmarks import identity as identity_bench
 from benchmarks.common import client_peak_rss_mib, cpu_snapshot, cpu_usage, environment, log, utc_now_iso
 from benchmarks.server import Server
@@ -62,6 +63,8 @@ NOTES = [
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="also 1,000,000 writs (long)")
+    parser.add_argument("--no-assignment", action="store_true",
+                        help="skip the draw fairness (1 M draws) and proceedings opening figures")
     parser.add_argument("--no-identity", action="store_true",
                         help="skip debtor identification (ground truth, online, dedupe) and FEBRL")
     parser.add_argument("--sizes", help="comma-separated writ counts, multiples of 1000 (overrides --full)")
@@ -260,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_identity:
         out["identity"] = _captured(lambda: identity_bench.main(["--full"] if args.full else []))
         out["febrl"] = _captured(lambda: febrl_bench.main([]))
+    if not args.no_assignment:
+        out["assignment"] = _captured(lambda: assignment_bench.main([]))
     out["postgresql_target"] = _verdict(out)
     out["summary"] = _summary(out)
     out["environment"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -1,0 +1,136 @@
+"""`python -m benchmarks.assignment`: the draw's fairness over many draws, and the throughput of
+opening proceedings with their draws.
+
+- draws: 1,000,000 draws (pure `assignment.rules.draw`) over ten bailiffs with unequal weights, one
+  beacon round per 1,000 proceedings; chi-square of the winners' counts against the weights.
+- opening: N writs registered and presented, then timed: `proceedings.service.open_presented`
+  (open + number + log leaves + commit of each draw) and `assignment.service.draw_pending` (reveal +
+  draw + result leaves), each in batches as the worker runs them. Registration and presentation are
+  not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from scipy.stats import chisquare
+from sqlalchemy import select
+
+from benchmarks.common import environment, log
+from benchmarks.databases import BACKENDS, drop, fresh_url, postgres_version
+from bailiff.assignment import service as assignment
+from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.rules import Eligible, draw
+from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.clock import utcnow
+from bailiff.core.db import Database, upgrade
+from bailiff.demo import people
+from bailiff.identity import evaluation
+from bailiff.jurisdictions import load_profile
+from bailiff.proceedings import service as proceedings
+from bailiff.proceedings.service import OPENER, Presentation
+from bailiff.register import service as register
+from bailiff.register.models import Writ
+
+WEIGHTS = {f"77001-{n:03d}": w for n, w in enumerate((50, 120, 300, 300, 80, 500, 10, 240, 700, 45), start=1)}
+BATCH = 1000
+
+
+def draws(count: int) -> dict[str, Any]:
+    """Winners of `count` draws against the weights, with a chi-square test."""
+    members = [Eligible(k, v) for k, v in WEIGHTS.items()]
+    winners: Counter[str] = Counter()
+    started = time.perf_counter()
+    for i in range(count):
+        seed = hashlib.sha256(f"round {i // 1000}".encode()).digest()
+        winners[draw(seed=seed, proceeding_number=f"{i}/26/77001-ИП", eligible=members).bailiff_id] += 1
+    seconds = time.perf_counter() - started
+    total = sum(WEIGHTS.values())
+    ids = sorted(WEIGHTS)
+    observed = [winners[i] for i in ids]
+    expected = [count * WEIGHTS[i] / total for i in ids]
+    test = chisquare(observed, expected)
+    return {"draws": count, "seconds": round(seconds, 2), "draws_per_s": round(count / seconds),
+            "bailiffs": [{"bailiff_id": i, "weight": WEIGHTS[i], "share_of_weight": round(WEIGHTS[i] / total, 5),
+                          "share_of_cases": round(winners[i] / count, 5)} for i in ids],
+            "chi_square": round(float(test.statistic), 3), "degrees_of_freedom": len(ids) - 1,
+            "p_value": round(float(test.pvalue), 4), "fair_at_0_01": bool(test.pvalue > 0.01)}
+
+
+def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
+    """Open and assign `writs` presented writs; proceedings per second of each step."""
+    url = fresh_url(backend, f"bailiff_bench_assign_{writs}", tmp)
+    try:
+        upgrade(url)
+        database = Database(url)
+        rng = random.Random(writs)
+        population = people.make_population(rng, writs)
+        evaluation.register_mentions(database, people.make_mentions(rng, population, writs), seed=writs,
+                                     code=f"BENCH-A-{writs}")
+        with database.transaction() as session:
+            assignment.add_office(session=session, office_id="77001", name="ОСП", region="77", kind="department",
+                                  actor=CLI_ADMIN)
+            for bailiff_id, weight in WEIGHTS.items():
+                assignment.add_bailiff(session=session, bailiff_id=bailiff_id, name=bailiff_id, office_id="77001",
+                                       capacity=weight * 100, actor=CLI_ADMIN)
+            numbers = list(session.scalars(select(Writ.register_number)))
+            service = Actor(kind="system", ident="bench", role="bailiff_service")
+            for number in numbers:
+                register.transition(session=session, register_number=number, action="present", reason="bench",
+                                    actor=service, department="77001")
+        store = ChainStore(tmp / f"beacon-{backend}")
+        profile = load_profile("ru")
+        now = utcnow()
+        started = time.perf_counter()
+        for start in range(0, len(numbers), BATCH):
+            with database.transaction() as session:
+                proceedings.open_presented(session=session, store=store, profile=profile, presentations=[
+                    Presentation(n, now, "77001") for n in numbers[start:start + BATCH]])
+        opened_s = time.perf_counter() - started
+        started = time.perf_counter()
+        drawn = 0
+        while True:
+            with database.transaction() as session:
+                batch = assignment.draw_pending(session=session, store=store, actor=OPENER, limit=BATCH)
+            if not batch:
+                break
+            drawn += len(batch)
+        drawn_s = time.perf_counter() - started
+        database.dispose()
+        return {"backend": backend, "proceedings": len(numbers), "drawn": drawn,
+                "open_and_commit_s": round(opened_s, 2), "reveal_and_draw_s": round(drawn_s, 2),
+                "proceedings_per_s": round(len(numbers) / (opened_s + drawn_s), 1)}
+    finally:
+        drop(backend, url)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run both parts and print one JSON document."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.assignment")
+    parser.add_argument("--draws", type=int, default=1_000_000)
+    parser.add_argument("--writs", type=int, default=5000)
+    args = parser.parse_args(argv)
+    version, reason = postgres_version()
+    out: dict[str, Any] = {"benchmark": "assignment", "environment": environment(version),
+                           "skipped": {} if version else {"postgresql": reason}}
+    log(f"assignment: {args.draws:,} draws")
+    out["draws"] = draws(args.draws)
+    out["opening"] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for backend in [b for b in BACKENDS if b == "sqlite" or version]:
+            log(f"assignment: opening {args.writs:,} proceedings on {backend}")
+            out["opening"].append(opening(backend, args.writs, Path(folder)))
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return out
+
+
+if __name__ == "__main__":
+    main()
