@@ -80,6 +80,11 @@ def test_presented_writ_is_opened_assigned_and_recomputable(client: TestClient, 
     assert body["beacon"]["anchor_leaf"] < body["commit"]["leaf_index"] < body["beacon"]["reveal_leaf"]
     assert proceeding.number in [a["proceeding_number"] for a in client.get("/api/v1/assignments?limit=500").json()["assignments"]]
 
+    view = client.get("/api/v1/proceedings/" + quote(proceeding.number, safe=""), headers=bailiffs.headers)
+    assert view.status_code == 200 and view.json()["bailiff_id"] == body["bailiff"]["bailiff_id"]
+    assert client.get("/api/v1/proceedings/" + quote(proceeding.number, safe=""),
+                      headers=court.headers).status_code == 403
+
     report = AssignmentAuditor("http://testserver", client=client).verify(proceeding.number)
     assert report.ok, report.checks
     assert {"result.recomputed", "beacon.chain", "beacon.order", "commit.inclusion"} <= {c["check"] for c in report.checks}
