@@ -7,6 +7,7 @@ audit trail keeps them all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from bailiff.core import audit
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
+from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound
 from bailiff.identity import rules
 from bailiff.identity.models import PartyIdentifier, PartyLink, Person, PersonMerge, ReviewTask
@@ -40,6 +42,14 @@ def party_link(*, session: Session, register_number: str, role: str = "debtor", 
     if link is None:
         raise NotFound(f"party {role}[{position}] of {register_number} is not identified yet")
     return link
+
+
+def party_links(*, session: Session, register_numbers: Sequence[str], role: str = "debtor",
+                position: int = 0) -> dict[str, PartyLink]:
+    """The identification decisions for one party of each given writ (writs not yet identified are left out)."""
+    return {link.register_number: link for link in session.scalars(select(PartyLink).where(
+        one_of(session, PartyLink.register_number, register_numbers), PartyLink.role == role,
+        PartyLink.position == position))}
 
 
 def require_confirmed(*, session: Session, register_number: str, position: int = 0) -> PartyLink:

@@ -55,10 +55,11 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     now = utcnow()
     not_opened: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
+    statuses = register.statuses(session=session, register_numbers=[p.register_number for p in todo])
+    links = identity.party_links(session=session, register_numbers=[p.register_number for p in todo])
     for p in todo:
-        status = register.get_writ(session=session, register_number=p.register_number).status
-        if status != "presented":  # recalled or returned meanwhile
-            not_opened[p.register_number] = f"the writ is {status}, no longer presented"
+        if statuses.get(p.register_number) != "presented":  # recalled or returned meanwhile
+            not_opened[p.register_number] = f"the writ is {statuses.get(p.register_number)}, no longer presented"
             continue
         document = documents[p.register_number]
         debtor = document["debtors"][0]
@@ -67,7 +68,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if office_id is None:
             not_opened[p.register_number] = "no department serves the debtor's address (229-FZ art. 33)"
             continue
-        rows.append(_row(session, p, document, office_id, rules, now))
+        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, now))
     if rows:
         _number(session, rows, rules, now)
         size = translog.lock(session)
@@ -77,9 +78,14 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         for offset, r in enumerate(rows):
             r["leaf_index"] = size + offset
         insert_rows(session, Proceeding.__table__, rows)
-        for r in rows:
-            register.transition(session=session, register_number=r["register_number"], action="start_execution",
-                                reason=f"proceeding {r['number']} opened", actor=actor, department=r["office_id"])
+        for office_id in sorted({r["office_id"] for r in rows}):
+            moved = register.transition_many(
+                session=session, register_numbers=[r["register_number"] for r in rows if r["office_id"] == office_id],
+                action="start_execution", reason="enforcement proceeding opened (229-FZ art. 30)", actor=actor,
+                department=office_id)
+            refusals = [f"{n}: {o}" for n, o in moved.items() if isinstance(o, Exception)]
+            if refusals:  # statuses were read in this transaction under the log lock: cannot happen
+                raise RuntimeError("writs refused execution: " + "; ".join(refusals))
         audit.record(session, [audit.audit_row(actor=actor, action="proceeding.opened", subject_type="proceeding",
                                                subject_id=r["number"], log_leaf_index=r["leaf_index"], at=now,
                                                details={"register_number": r["register_number"],
@@ -98,13 +104,10 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     return not_opened
 
 
-def _row(session: Session, p: Presentation, document: dict[str, Any], office_id: str, rules: OpeningRules,
+def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, rules: OpeningRules,
          now: datetime) -> dict[str, Any]:
-    try:
-        link = identity.party_link(session=session, register_number=p.register_number)
-        person_id, entity_id, confirmed = link.person_id, link.entity_id, link.confirmed
-    except NotFound:  # identification has not run yet: the debtor stays unconfirmed
-        person_id, entity_id, confirmed = None, None, False
+    # Not identified yet (the worker has not reached the writ): the debtor stays unconfirmed.
+    person_id, entity_id, confirmed = (link.person_id, link.entity_id, link.confirmed) if link else (None, None, False)
     claim = document.get("claim", {})
     return {"register_number": p.register_number, "office_id": office_id, "status": "open",
             "debtor_person_id": person_id, "debtor_entity_id": entity_id, "debtor_confirmed": confirmed,

@@ -7,6 +7,7 @@ the log lock, so a batch is stored whole-or-nothing per item: a rejected item st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import SCHEMES, b64decode, canonical_json, sha256
 from bailiff.core.db import insert_rows, one_of
-from bailiff.core.errors import Conflict, FieldError, NotFound
+from bailiff.core.errors import BailiffError, Conflict, FieldError, NotFound
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs
 from bailiff.orgs.rules import can_issue
@@ -270,29 +271,60 @@ def _status_event(register_number: str, issuer: str, old: str, new: Status, leaf
 def transition(*, session: Session, register_number: str, action: str, reason: str, actor: Actor,
                department: str | None = None) -> ItemResult:
     """Move a writ along its life cycle (present, start_execution, complete, return, recall)."""
+    outcome = transition_many(session=session, register_numbers=[register_number], action=action, reason=reason,
+                              actor=actor, department=department)[register_number]
+    if isinstance(outcome, BailiffError):
+        raise outcome
+    return outcome
+
+
+def transition_many(*, session: Session, register_numbers: Sequence[str], action: str, reason: str, actor: Actor,
+                    department: str | None = None) -> dict[str, ItemResult | BailiffError]:
+    """The same move for many writs under one log lock: a result, or the refusal, per writ."""
     tree_size = translog.lock(session)
-    writ = session.get(Writ, register_number)
-    if writ is None:
-        raise NotFound(f"no writ {register_number} in the register")
-    new = rules.check_transition(action=action, status=Status(writ.status), actor_role=actor.role,
-                                 actor_is_issuer=actor.org_id == writ.issuer_id, superseded_by=writ.superseded_by)
+    writs = {w.register_number: w for w in session.scalars(
+        select(Writ).where(one_of(session, Writ.register_number, register_numbers)))}
     now = utcnow()
-    # The conditional UPDATE is the last guard against a lost update, even if a caller forgot the lock.
-    changed = session.execute(
-        update(Writ).where(Writ.register_number == register_number, Writ.status == writ.status)
-        .values(status=new.value, status_changed_at=now)
-    ).rowcount
-    if changed != 1:
-        raise Conflict("the writ changed meanwhile; try again")
-    leaf_index = translog.append(session, [_status_leaf(register_number, writ.status, new, action, actor.ident, now)],
-                                 tree_size=tree_size)
-    audit.record(session, [audit.audit_row(actor=actor, action=f"writ.{action}", subject_type="writ",
-                                           subject_id=register_number, reason=reason, log_leaf_index=leaf_index,
-                                           at=now, details={"from": writ.status, "to": new.value,
-                                                            "department": department})])
-    outbox.emit(session, [_status_event(register_number, writ.document["issuer"]["code"], writ.status, new,
-                                         leaf_index, now, department)])
-    return ItemResult(0, register_number, leaf_index, new.value, writ.document_hash.hex())
+    out: dict[str, ItemResult | BailiffError] = {}
+    moved: list[tuple[Writ, str, Status]] = []
+    for number in dict.fromkeys(register_numbers):
+        writ = writs.get(number)
+        if writ is None:
+            out[number] = NotFound(f"no writ {number} in the register")
+            continue
+        try:
+            new = rules.check_transition(action=action, status=Status(writ.status), actor_role=actor.role,
+                                         actor_is_issuer=actor.org_id == writ.issuer_id,
+                                         superseded_by=writ.superseded_by)
+        except BailiffError as exc:
+            out[number] = exc
+            continue
+        moved.append((writ, writ.status, new))
+    for old in {old for _, old, _ in moved}:
+        for target in {new for _, o, new in moved if o == old}:
+            numbers = [w.register_number for w, o, new in moved if o == old and new == target]
+            # The conditional UPDATE is the last guard against a lost update, even if a caller forgot the lock.
+            changed = session.execute(update(Writ).where(one_of(session, Writ.register_number, numbers),
+                                                         Writ.status == old)
+                                      .values(status=target.value, status_changed_at=now)).rowcount
+            if changed != len(numbers):
+                raise Conflict("a writ changed meanwhile; try again")
+    if not moved:
+        return out
+    first = translog.append(session, [_status_leaf(w.register_number, old, new, action, actor.ident, now)
+                                      for w, old, new in moved], tree_size=tree_size)
+    audits, events = [], []
+    for offset, (writ, old, new) in enumerate(moved):
+        leaf = first + offset
+        audits.append(audit.audit_row(actor=actor, action=f"writ.{action}", subject_type="writ",
+                                      subject_id=writ.register_number, reason=reason, log_leaf_index=leaf, at=now,
+                                      details={"from": old, "to": new.value, "department": department}))
+        events.append(_status_event(writ.register_number, writ.document["issuer"]["code"], old, new, leaf, now,
+                                    department))
+        out[writ.register_number] = ItemResult(0, writ.register_number, leaf, new.value, writ.document_hash.hex())
+    audit.record(session, audits)
+    outbox.emit(session, events)
+    return out
 
 
 def get_writ(*, session: Session, register_number: str) -> Writ:
@@ -335,8 +367,14 @@ def verification(*, session: Session, register_number: str) -> dict[str, Any]:
     }
 
 
+def statuses(*, session: Session, register_numbers: Sequence[str]) -> dict[str, str]:
+    """The current status of each given writ (unknown numbers are left out)."""
+    return dict(session.execute(select(Writ.register_number, Writ.status)
+                                .where(one_of(session, Writ.register_number, register_numbers))).all())
+
+
 def documents(*, session: Session, register_numbers: list[str]) -> dict[str, dict[str, Any]]:
     """The signed documents of the given writs, by register number (for other contexts)."""
     rows = session.execute(select(Writ.register_number, Writ.document)
-                           .where(Writ.register_number.in_(register_numbers)))
+                           .where(one_of(session, Writ.register_number, register_numbers)))
     return {number: document for number, document in rows}
