@@ -99,6 +99,7 @@ def _register_subcommands() -> None:
     app.command("demo")(demo_cli.demo)
     app.add_typer(assignment_cli.office_app, name="office")
     app.add_typer(assignment_cli.bailiff_app, name="bailiff")
+    app.add_typer(assignment_cli.stats_app, name="stats")
     app.command("verify-assignment")(assignment_cli.verify_assignment)
 
 

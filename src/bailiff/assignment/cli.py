@@ -10,6 +10,7 @@ import typer
 
 office_app = typer.Typer(no_args_is_help=True, help="Bailiffs' departments and regional chambers.")
 bailiff_app = typer.Typer(no_args_is_help=True, help="Bailiffs, their capacity and absences.")
+stats_app = typer.Typer(no_args_is_help=True, help="Statistics.")
 
 
 def _database():  # type: ignore[no-untyped-def]
@@ -92,3 +93,30 @@ def verify_assignment(proceeding: Annotated[str, typer.Argument(help="Proceeding
     if not report.ok:
         failed = [c["check"] for c in report.checks if not c["ok"]]
         raise ValueError(f"assignment verification failed: {', '.join(failed)}")
+
+
+@bailiff_app.command("override")
+def bailiff_override(proceeding: Annotated[str, typer.Option(help="Proceeding number")],
+                     bailiff_id: Annotated[str, typer.Option("--bailiff", help="Bailiff to assign by hand")],
+                     reason: Annotated[str, typer.Option(help="Why the draw is overridden (logged, public)")]) -> None:
+    """Assign a bailiff by hand: a signed, logged event that the fairness report lists."""
+    from bailiff.assignment import changes
+    from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.core.crypto import SigningKey
+
+    key = SigningKey.load_or_create(load_settings().service_key_path)
+    with _database().transaction() as session:
+        row = changes.override(session=session, proceeding_number=proceeding, bailiff_id=bailiff_id, reason=reason,
+                               actor=CLI_ADMIN, key=key)
+        typer.echo(json.dumps({"proceeding": proceeding, "bailiff_id": bailiff_id, "leaf_index": row.result_leaf},
+                              ensure_ascii=False))
+
+
+@stats_app.command("fairness")
+def stats_fairness(office: Annotated[str | None, typer.Option(help="One office only")] = None) -> None:
+    """Per bailiff: share of cases against share of weight, chi-square, and alarms (JSON)."""
+    from bailiff.assignment import fairness
+
+    with _database().reading() as session:
+        typer.echo(json.dumps(fairness.report(session=session, office_id=office), ensure_ascii=False, indent=1))

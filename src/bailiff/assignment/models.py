@@ -110,3 +110,22 @@ class BeaconRound(Base):
     value: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_index: Mapped[int] = mapped_column(BigInteger)
     revealed_at: Mapped[datetime]
+
+
+class ChangeApplication(Base):
+    """A claimant's application to change bailiff, decided by the disciplinary commission."""
+
+    __tablename__ = "change_applications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    proceeding_number: Mapped[str] = mapped_column(String(60), index=True)
+    bailiff_id: Mapped[str] = mapped_column(String(40))  # the bailiff the claimant wants replaced
+    reason: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    filed_at: Mapped[datetime]
+    filed_leaf: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))  # pending | granted | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_leaf: Mapped[int | None] = mapped_column(BigInteger)

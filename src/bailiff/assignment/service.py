@@ -282,3 +282,11 @@ def current_bailiff(*, session: Session, proceeding_number: str) -> str | None:
     return session.scalar(select(Assignment.bailiff_id).where(
         Assignment.proceeding_number == proceeding_number, Assignment.status == "drawn")
         .order_by(Assignment.seq.desc()).limit(1))
+
+
+def move_case(*, session: Session, from_bailiff: str | None, to_bailiff: str) -> None:
+    """Workloads after a case moved by hand from one bailiff to another."""
+    if from_bailiff is not None:
+        session.execute(update(Bailiff).where(Bailiff.id == from_bailiff, Bailiff.open_cases > 0)
+                        .values(open_cases=Bailiff.open_cases - 1))
+    session.execute(update(Bailiff).where(Bailiff.id == to_bailiff).values(open_cases=Bailiff.open_cases + 1))

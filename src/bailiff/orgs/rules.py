@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-ORG_KINDS = ("court", "agency", "bailiff_service", "bank", "admin")
+# `claimant`: an organisation collecting under writs (a utility, a lender's collection arm);
+# `commission`: the disciplinary commission of a regional chamber (KZ rules, point 12).
+ORG_KINDS = ("court", "agency", "bailiff_service", "bank", "admin", "claimant", "commission")
 
 # Courts and other agencies (tax, traffic police, labour inspectorates...) issue enforceable acts.
 ISSUER_KINDS = frozenset({"court", "agency"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacon import ChainStore
 from bailiff.config import Settings

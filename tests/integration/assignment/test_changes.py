@@ -1,0 +1,114 @@
+"""Changing a bailiff: only through the commission (a redraw without them), or by a logged override;
+the fairness report shows both, with the chi-square of cases against weights."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date, timedelta
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bailiff.assignment import changes, service as assignment
+from bailiff.config import Settings
+from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.crypto import SCHEMES, SigningKey, canonical_json
+from bailiff.core.db import Database
+from bailiff.core.errors import Forbidden
+from tests.conftest import Issuer, make_org
+from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
+
+pytestmark = pytest.mark.xdist_group("outbox")
+
+
+def assigned(client: TestClient, number: str) -> dict:
+    return client.get("/api/v1/assignments/" + quote(number, safe="")).json()
+
+
+def test_commission_grants_a_change_and_the_redraw_excludes_the_bailiff(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, ids = make_office(database, [10, 10, 10])
+    number = proceeding_of(database, (present(client, court, bailiffs, office), drain(database, settings))[0]).number
+    first = assigned(client, number)["bailiff"]["bailiff_id"]
+    claimant, commission = make_org(database, "claimant"), make_org(database, "commission")
+
+    refused = client.post("/api/v1/change-applications", headers=court.headers,
+                          json={"proceeding_number": number, "reason": "bias"})
+    assert refused.status_code == 403
+    empty = client.post("/api/v1/change-applications", headers=claimant.headers,
+                        json={"proceeding_number": number, "reason": "  "})
+    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "reason"
+    filed = client.post("/api/v1/change-applications", headers=claimant.headers,
+                        json={"proceeding_number": number, "reason": "no action for two months"})
+    assert filed.status_code == 201, filed.text
+    application = filed.json()
+    assert application["status"] == "pending" and application["bailiff_id"] == first
+    assert client.post("/api/v1/change-applications", headers=claimant.headers,
+                       json={"proceeding_number": number, "reason": "again"}).status_code == 409
+
+    assert client.get("/api/v1/change-applications?status=pending", headers=claimant.headers).status_code == 403
+    queue = client.get("/api/v1/change-applications?status=pending&limit=500", headers=commission.headers).json()
+    assert application["id"] in [a["id"] for a in queue["applications"]]
+    assert client.post(f"/api/v1/change-applications/{application['id']}/decision", headers=claimant.headers,
+                       json={"grant": True, "reason": "self-serving"}).status_code == 403
+    decided = client.post(f"/api/v1/change-applications/{application['id']}/decision", headers=commission.headers,
+                          json={"grant": True, "reason": "inaction confirmed by the case file"})
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "granted"
+    drain(database, settings)
+
+    record = assigned(client, number)
+    assert record["kind"] == "redraw" and record["excluded"] == [first]
+    assert first not in [e["bailiff_id"] for e in record["eligible"]]
+    assert record["bailiff"]["bailiff_id"] in set(ids) - {first}
+    assert [h["bailiff"]["bailiff_id"] for h in record["history"]] == [first]
+    assert client.post(f"/api/v1/change-applications/{application['id']}/decision", headers=commission.headers,
+                       json={"grant": False, "reason": "twice"}).status_code == 409
+
+
+def test_override_is_signed_logged_and_reported(client: TestClient, database: Database, settings: Settings,
+                                                court: Issuer, bailiffs: Issuer) -> None:
+    office, ids = make_office(database, [10, 10, 10])
+    number = proceeding_of(database, (present(client, court, bailiffs, office), drain(database, settings))[0]).number
+    drawn = assigned(client, number)["bailiff"]["bailiff_id"]
+    target = next(i for i in ids if i != drawn)
+    key = SigningKey.load_or_create(settings.service_key_path)
+    with database.transaction() as session, pytest.raises(Forbidden):
+        changes.override(session=session, proceeding_number=number, bailiff_id=target, reason="x",
+                         actor=Actor(kind="org", ident=bailiffs.code, role="bailiff_service", org_id=bailiffs.org_id),
+                         key=key)
+    with database.transaction() as session:
+        row = changes.override(session=session, proceeding_number=number, bailiff_id=target,
+                               reason="the drawn bailiff is the debtor's relative", actor=CLI_ADMIN, key=key)
+    leaf = json.loads(base64.b64decode(client.get(f"/api/v1/log/leaves/{row.result_leaf}").json()["leaf_data"]))
+    signature = leaf.pop("signature")
+    assert leaf["event"] == "assignment.override" and leaf["to"] == target and leaf["from"] == drawn
+    assert SCHEMES["Ed25519"].verify(key.public_der, base64.b64decode(signature["value"]), canonical_json(leaf))
+    assert assigned(client, number)["bailiff"]["bailiff_id"] == target
+
+    report = client.get(f"/api/v1/stats/fairness?office={office}").json()
+    assert [o["proceeding"] for o in report["alarms"]["overrides"]] == [number]
+    assert report["offices"][office]["draws"] == 1  # the override is not a draw
+    assert [s["proceeding"] for s in report["alarms"]["small_eligible_sets"]] == []
+
+
+def test_fairness_flags_small_sets_and_last_minute_absences(client: TestClient, database: Database,
+                                                            settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, ids = make_office(database, [50, 50, 50])
+    with database.transaction() as session:
+        assignment.file_unavailability(session=session, bailiff_id=ids[2], kind="absence", starts_on=date.today(),
+                                       ends_on=date.today() + timedelta(days=2), reason="called away",
+                                       actor=CLI_ADMIN)
+    for _ in range(3):
+        present(client, court, bailiffs, office)
+    drain(database, settings)
+    report = client.get(f"/api/v1/stats/fairness?office={office}").json()
+    assert report["offices"][office]["draws"] == 3
+    assert len(report["alarms"]["small_eligible_sets"]) == 3  # two bailiffs left each time
+    late = report["alarms"]["late_absences"]
+    assert [(a["bailiff_id"], a["draws_affected"]) for a in late] == [(ids[2], 3)]
+    office_report = report["offices"][office]
+    assert sum(b["cases"] for b in office_report["bailiffs"]) == 3
+    assert office_report["enough_data"] is False  # three draws say nothing about fairness yet
