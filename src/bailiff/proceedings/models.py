@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,3 +32,29 @@ class Proceeding(Base):
     leaf_index: Mapped[int] = mapped_column(BigInteger)
     seq: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(40))
+    debtor_kind: Mapped[str] = mapped_column(String(20), server_default="person")  # person | organization
+    # The fee owed if the debtor does not pay within the voluntary period (art. 112), and its rule.
+    fee: Mapped[str | None] = mapped_column(String(40))
+    fee_rule: Mapped[str | None] = mapped_column(Text)
+    # Art. 30 part 12: five working days from the debtor's receipt of the opening order.
+    order_received_on: Mapped[date | None]
+    voluntary_deadline: Mapped[date | None]
+    ended_at: Mapped[datetime | None]
+    ground: Mapped[str | None] = mapped_column(Text)  # the article and part of the last status change
+
+
+class Measure(Base):
+    """An enforcement action or measure in a proceeding, with the rule it was taken under."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    proceeding_number: Mapped[str] = mapped_column(String(60), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # ordered | lifted
+    params: Mapped[dict[str, Any]]
+    basis: Mapped[str] = mapped_column(Text)
+    ordered_at: Mapped[datetime]
+    ordered_by: Mapped[str] = mapped_column(String(200))
+    leaf_index: Mapped[int] = mapped_column(BigInteger)

@@ -19,20 +19,26 @@ class OpeningRules:
     number_format: str
     opening_days: int
     voluntary_days: int
+    holidays: frozenset[str] = frozenset()
 
     @classmethod
     def from_profile(cls, raw: Mapping[str, Any]) -> OpeningRules:
         """Read the rules from a profile's raw data."""
         section = raw["proceedings"]
-        return cls(str(section["number_format"]), int(section["opening_days"]), int(section["voluntary_days"]))
+        return cls(str(section["number_format"]), int(section["opening_days"]), int(section["voluntary_days"]),
+                   frozenset(section.get("calendar", {}).get("holidays", ())))
 
     def number(self, *, seq: int, year: int, office_id: str) -> str:
         """The national number of a proceeding (RU: "15/26/77001-ИП")."""
         return self.number_format.format(seq=seq, yy=f"{year % 100:02d}", year=year, office=office_id)
 
     def opening_deadline(self, presented_on: date) -> date:
-        """The last day to decide on opening (RU 229-FZ art. 30 part 8: three days)."""
-        return presented_on + timedelta(days=self.opening_days)
+        """The last day to decide on opening (RU 229-FZ art. 30 part 8: three working days)."""
+        return working_days_after(presented_on, self.opening_days, self.holidays)
+
+    def voluntary_deadline(self, received_on: date) -> date:
+        """The last day of voluntary performance (art. 30 part 12: five working days from receipt)."""
+        return working_days_after(received_on, self.voluntary_days, self.holidays)
 
 
 _WORD = re.compile(r"[0-9a-zа-яё-]+")
@@ -54,3 +60,13 @@ def office_for_address(address: str | None, offices: Sequence[tuple[str, Sequenc
                 if best is None or len(phrase) > best[0]:
                     best = (len(phrase), office_id)
     return best[1] if best else None
+
+
+def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date:
+    """The date `days` working days after `start` (229-FZ art. 15 part 2: only working days count)."""
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current.strftime("%m-%d") not in holidays:
+            left -= 1
+    return current

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import Forbidden, NotFound
 from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile
+from bailiff.proceedings.measures import FeeRule
 from bailiff.proceedings.models import Proceeding
 from bailiff.proceedings.rules import OpeningRules, office_for_address
 from bailiff.register import service as register
@@ -44,6 +46,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     Returns {register number: why not opened} for writs that could not be opened.
     """
     rules = OpeningRules.from_profile(profile.raw)
+    fees = FeeRule.from_profile(profile.raw)
     wanted = {p.register_number: p for p in presentations}
     opened = set(session.scalars(select(Proceeding.register_number)
                                  .where(one_of(session, Proceeding.register_number, wanted))))
@@ -68,7 +71,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if office_id is None:
             not_opened[p.register_number] = "no department serves the debtor's address (229-FZ art. 33)"
             continue
-        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, now))
+        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now))
     if rows:
         _number(session, rows, rules, now)
         size = translog.lock(session)
@@ -105,14 +108,21 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
 
 
 def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, rules: OpeningRules,
-         now: datetime) -> dict[str, Any]:
+         fees: FeeRule, now: datetime) -> dict[str, Any]:
     # Not identified yet (the worker has not reached the writ): the debtor stays unconfirmed.
     person_id, entity_id, confirmed = (link.person_id, link.entity_id, link.confirmed) if link else (None, None, False)
     claim = document.get("claim", {})
+    debtor_kind = "organization" if document["debtors"][0].get("kind") == "organization" else "person"
+    amount = Decimal(claim["amount"]) if claim.get("kind", "money") == "money" and claim.get("amount") else None
+    fee = fees.fee(amount=amount, category=claim.get("category"), debtor_kind=debtor_kind)
     return {"register_number": p.register_number, "office_id": office_id, "status": "open",
             "debtor_person_id": person_id, "debtor_entity_id": entity_id, "debtor_confirmed": confirmed,
             "amount": claim.get("amount"), "currency": claim.get("currency"), "presented_at": p.presented_at,
-            "opened_at": now, "opening_deadline": rules.opening_deadline(p.presented_at.date()), "note": None}
+            "opened_at": now, "opening_deadline": rules.opening_deadline(p.presented_at.date()), "note": None,
+            "category": claim.get("category"), "debtor_kind": debtor_kind,
+            "fee": None if fee is None else str(fee),
+            "fee_rule": f"{fees.source}, in force {fees.effective}" if fee is not None else None,
+            "order_received_on": None, "voluntary_deadline": None, "ended_at": None, "ground": None}
 
 
 def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, now: datetime) -> None:
@@ -142,4 +152,8 @@ def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:
             "debtor_confirmed": p.debtor_confirmed, "amount": p.amount, "currency": p.currency,
             "presented_at": p.presented_at.isoformat(), "opened_at": p.opened_at.isoformat(),
             "opening_deadline": p.opening_deadline.isoformat(), "leaf_index": p.leaf_index,
+            "category": p.category, "debtor_kind": p.debtor_kind, "fee": p.fee, "fee_rule": p.fee_rule,
+            "order_received_on": p.order_received_on.isoformat() if p.order_received_on else None,
+            "voluntary_deadline": p.voluntary_deadline.isoformat() if p.voluntary_deadline else None,
+            "ended_at": p.ended_at.isoformat() if p.ended_at else None, "ground": p.ground,
             "bailiff_id": assignment.current_bailiff(session=session, proceeding_number=p.number)}

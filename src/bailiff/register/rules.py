@@ -28,6 +28,7 @@ class Status(StrEnum):
     EXECUTED = "executed"  # fully enforced (art. 47 part 1 s.1)
     RETURNED = "returned"  # returned to the claimant (art. 46); may be presented again (art. 46 part 4)
     RECALLED = "recalled"  # recalled by the issuing court (e.g. the judgment was set aside)
+    TERMINATED = "terminated"  # proceedings terminated (229-FZ art. 43): the writ is not enforced further
     SUPERSEDED = "superseded"  # replaced by a duplicate (Civil Procedure Code art. 430)
 
 
@@ -52,6 +53,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("complete", frozenset({Status.IN_EXECUTION}), Status.EXECUTED, frozenset({"bailiff_service"})),
         Transition("return", frozenset({Status.PRESENTED, Status.IN_EXECUTION}), Status.RETURNED,
                    frozenset({"bailiff_service"})),
+        Transition("terminate", frozenset({Status.IN_EXECUTION}), Status.TERMINATED, frozenset({"bailiff_service"})),
         Transition("recall",
                    frozenset({Status.REGISTERED, Status.PRESENTED, Status.IN_EXECUTION, Status.RETURNED}),
                    Status.RECALLED, frozenset({"court", "agency"}), issuer_only=True),

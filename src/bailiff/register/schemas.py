@@ -132,6 +132,6 @@ class Accepted(BaseModel):
 class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["present", "start_execution", "complete", "return", "recall"]
+    action: Literal["present", "start_execution", "complete", "return", "terminate", "recall"]
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     department: Annotated[str, StringConstraints(max_length=200)] | None = None

@@ -1,0 +1,140 @@
+"""Enforcement use cases: the debtor's receipt of the opening order, measures, suspension, and ending.
+
+Namesake protection: a coercive measure is refused while the debtor's identity awaits review (the
+identity context decides; a reviewer's confirmation lifts the refusal at once). Every change is a
+log leaf, an audit row and an outbox event (banks' orders and notifications are sent from them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bailiff.assignment import service as assignment
+from bailiff.core import audit, outbox, translog
+from bailiff.core.actor import Actor
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import canonical_json
+from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from bailiff.identity import service as identity
+from bailiff.jurisdictions import Profile
+from bailiff.proceedings.measures import MeasureRules, check_measure
+from bailiff.proceedings.models import Measure, Proceeding
+from bailiff.proceedings.rules import OpeningRules
+from bailiff.proceedings.service import get
+from bailiff.register import service as register
+
+ACTORS = frozenset({"bailiff_service", "admin"})
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status change of a proceeding: where from, where to, which article grounds it, the writ's move."""
+
+    sources: frozenset[str]
+    target: str
+    article: str  # the ground must cite it
+    writ_action: str | None
+
+
+MOVES = {
+    "suspend": Move(frozenset({"open"}), "suspended", "39|40", None),       # 229-FZ art. 39, 40
+    "resume": Move(frozenset({"suspended"}), "open", "42", None),           # art. 42
+    "complete": Move(frozenset({"open", "suspended"}), "completed", "47", "complete"),  # art. 47
+    "return": Move(frozenset({"open", "suspended"}), "returned", "46", "return"),       # art. 46
+    "terminate": Move(frozenset({"open", "suspended"}), "terminated", "43", "terminate"),  # art. 43
+}
+
+
+def _require_actor(actor: Actor) -> None:
+    if actor.role not in ACTORS:
+        raise Forbidden("only the bailiff service acts in a proceeding")
+
+
+def _record(session: Session, proceeding: Proceeding, action: str, actor: Actor, reason: str | None,
+            details: dict[str, Any]) -> int:
+    now = utcnow()
+    size = translog.lock(session)
+    leaf = translog.append(session, [canonical_json({"v": 1, "event": f"proceeding.{action}", "proceeding": proceeding.number,
+                                                     **details, "at": to_millis(now)})], tree_size=size)
+    audit.record(session, [audit.audit_row(actor=actor, action=f"proceeding.{action}", subject_type="proceeding",
+                                           subject_id=proceeding.number, reason=reason, log_leaf_index=leaf, at=now,
+                                           details=details)])
+    outbox.emit(session, [outbox.event_row(topic=f"proceeding.{action}", key=f"proceeding.{action}:{leaf}", at=now,
+                                           payload={"proceeding": proceeding.number, "leaf_index": leaf, **details})])
+    return leaf
+
+
+def record_receipt(*, session: Session, number: str, received_on: date, actor: Actor, profile: Profile) -> Proceeding:
+    """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
+    _require_actor(actor)
+    proceeding = get(session=session, number=number)
+    if received_on < proceeding.opened_at.date() or received_on > utcnow().date():
+        raise ValidationFailed("impossible receipt date", errors=[FieldError(
+            "received_on", "receipt.date", "between the opening of the proceeding and today")])
+    if proceeding.order_received_on is not None:
+        raise Conflict(f"the receipt was recorded already ({proceeding.order_received_on.isoformat()})")
+    deadline = OpeningRules.from_profile(profile.raw).voluntary_deadline(received_on)
+    proceeding.order_received_on, proceeding.voluntary_deadline = received_on, deadline
+    _record(session, proceeding, "order_received", actor, None,
+            {"received_on": received_on.isoformat(), "voluntary_deadline": deadline.isoformat()})
+    return proceeding
+
+
+def order_measure(*, session: Session, number: str, kind: str, params: dict[str, Any], actor: Actor,
+                  profile: Profile, today: date | None = None) -> Measure:
+    """Order an enforcement measure if the law allows it now; otherwise say which rule forbids it."""
+    _require_actor(actor)
+    proceeding = get(session=session, number=number)
+    if proceeding.status != "open":
+        raise Conflict(f"proceeding {number} is {proceeding.status}: no measures")
+    rules = MeasureRules.from_profile(profile.raw)
+    if kind in rules.coercive:
+        identity.require_confirmed(session=session, register_number=proceeding.register_number)
+    debt = Decimal(proceeding.amount) if proceeding.amount else None
+    refusals = check_measure(kind=kind, rules=rules, today=today or utcnow().date(),
+                             voluntary_deadline=proceeding.voluntary_deadline, debt=debt,
+                             category=proceeding.category, params=params)
+    if refusals:
+        raise ValidationFailed("the measure is not allowed", errors=[FieldError(r.field, r.rule, r.message)
+                                                                     for r in refusals])
+    now = utcnow()
+    basis = {"withhold_income": "229-FZ art. 98, 99", "travel_restriction": "229-FZ art. 67",
+             "arrest_accounts": "229-FZ art. 80, 81", "collect_accounts": "229-FZ art. 70",
+             "vehicle_registration_ban": "229-FZ art. 64 part 1 s.17", "seizure": "229-FZ art. 80"}.get(kind, "229-FZ art. 64")
+    leaf = _record(session, proceeding, "measure_ordered", actor, None, {"kind": kind, "params": params, "basis": basis})
+    measure = Measure(proceeding_number=number, kind=kind, status="ordered", params=params, basis=basis,
+                      ordered_at=now, ordered_by=actor.label, leaf_index=leaf)
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+def change_status(*, session: Session, number: str, action: str, ground: str, actor: Actor) -> Proceeding:
+    """Suspend, resume, complete, return or terminate, citing the article; the writ's status follows."""
+    _require_actor(actor)
+    move = MOVES.get(action)
+    if move is None:
+        raise ValidationFailed("unknown action", errors=[FieldError("action", "proceeding.action",
+                                                                     f"one of {', '.join(MOVES)}")])
+    if not re.search(rf"(?<!\d)({move.article})(?!\d)", ground or ""):
+        raise ValidationFailed("the ground must cite the article", errors=[FieldError(
+            "ground", "proceeding.ground.article", f"{action}: cite 229-FZ art. {move.article.replace('|', ' or ')}")])
+    proceeding = get(session=session, number=number)
+    if proceeding.status not in move.sources:
+        raise Conflict(f"proceeding {number} is {proceeding.status}; it cannot be {action}ed",
+                       errors=[FieldError("action", "proceeding.transition", f"from {proceeding.status}")])
+    old = proceeding.status
+    proceeding.status, proceeding.ground = move.target, ground
+    if move.writ_action is not None:
+        proceeding.ended_at = utcnow()
+        register.transition(session=session, register_number=proceeding.register_number, action=move.writ_action,
+                            reason=f"proceeding {number}: {ground}", actor=actor)
+        assignment.release(session=session, proceeding_number=number)
+    _record(session, proceeding, action, actor, ground, {"from": old, "to": move.target, "ground": ground})
+    return proceeding

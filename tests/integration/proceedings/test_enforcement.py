@@ -1,0 +1,111 @@
+"""A proceeding's life through HTTP: fee and deadlines at opening, measures refused by the rule that
+forbids them (namesake protection first), and an ending that moves the writ and frees the bailiff."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from bailiff.assignment.models import Bailiff
+from bailiff.config import Settings
+from bailiff.core.actor import Actor
+from bailiff.core.db import Database
+from bailiff.identity.models import PartyLink
+from bailiff.jurisdictions import load_profile
+from bailiff.proceedings import enforcement
+from tests.conftest import Issuer
+from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
+
+pytestmark = pytest.mark.xdist_group("outbox")
+
+
+def test_a_proceeding_from_opening_to_completion(client: TestClient, database: Database, settings: Settings,
+                                                 court: Issuer, bailiffs: Issuer) -> None:
+    office, ids = make_office(database, [10, 10])
+    register_number = present(client, court, bailiffs, office)
+    drain(database, settings)
+    number = proceeding_of(database, register_number).number
+    h = bailiffs.headers
+    view = client.get("/api/v1/proceedings/" + quote(number, safe=""), headers=h).json()
+    assert view["fee"] == "2000" and "563-FZ" in view["fee_rule"]  # 12% of 15,420.50 is below the minimum
+    assert view["voluntary_deadline"] is None
+
+    # Collection before the voluntary period is refused, naming the article.
+    early = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "collect_accounts"})
+    assert early.status_code == 422 and early.json()["errors"][0]["rule"] == "measure.voluntary_period"
+    # Namesake protection: while the debtor's identity awaits review nothing coercive is ordered.
+    with database.transaction() as session:
+        session.execute(update(PartyLink).where(PartyLink.register_number == register_number,
+                                                PartyLink.role == "debtor").values(confirmed=False))
+    blocked = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "arrest_accounts"})
+    assert blocked.status_code == 409 and blocked.json()["errors"][0]["rule"] == "identity.unconfirmed"
+    with database.transaction() as session:
+        session.execute(update(PartyLink).where(PartyLink.register_number == register_number,
+                                                PartyLink.role == "debtor").values(confirmed=True))
+    arrest = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "arrest_accounts"})
+    assert arrest.status_code == 201, arrest.text
+    assert client.post("/api/v1/measures", headers=court.headers,
+                       json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 403
+    travel = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "travel_restriction"})
+    assert travel.json()["errors"][0]["rule"] == "measure.travel.threshold"  # 15,420.50 is not over 30,000
+
+    yesterday = client.post("/api/v1/proceedings/receipts", headers=h,
+                            json={"number": number, "received_on": (date.today() - timedelta(days=1)).isoformat()})
+    assert yesterday.status_code == 422  # before the proceeding was opened
+    received = date.today()
+    body = client.post("/api/v1/proceedings/receipts", headers=h, json={"number": number,
+                                                                        "received_on": received.isoformat()})
+    assert body.status_code == 200, body.text
+    deadline = date.fromisoformat(body.json()["voluntary_deadline"])
+    assert deadline >= received + timedelta(days=5)  # five working days
+    with database.transaction() as session:  # after the voluntary period, collection is allowed
+        service_actor = Actor(kind="org", ident=bailiffs.code, role="bailiff_service", org_id=bailiffs.org_id)
+        measure = enforcement.order_measure(session=session, number=number, kind="withhold_income",
+                                            params={"percent": 50}, actor=service_actor,
+                                            profile=load_profile("ru"), today=deadline + timedelta(days=1))
+        assert measure.basis == "229-FZ art. 98, 99"
+
+    drawn = client.get("/api/v1/assignments/" + quote(number, safe="")).json()["bailiff"]["bailiff_id"]
+    with database.reading() as session:
+        before = session.get(Bailiff, drawn).open_cases
+    unfounded = client.post("/api/v1/proceedings/transitions", headers=h,
+                            json={"number": number, "action": "complete", "ground": "paid"})
+    assert unfounded.status_code == 422 and unfounded.json()["errors"][0]["rule"] == "proceeding.ground.article"
+    done = client.post("/api/v1/proceedings/transitions", headers=h,
+                       json={"number": number, "action": "complete", "ground": "229-FZ art. 47 part 1 s.1: paid in full"})
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    assert client.get(f"/api/v1/writs/{register_number}/verification").json()["status"] == "executed"
+    with database.reading() as session:
+        assert session.get(Bailiff, drawn).open_cases == before - 1
+    again = client.post("/api/v1/proceedings/transitions", headers=h,
+                        json={"number": number, "action": "terminate", "ground": "art. 43 part 1"})
+    assert again.status_code == 409
+    after_end = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "arrest_accounts"})
+    assert after_end.status_code == 409
+
+
+def test_suspension_and_termination(client: TestClient, database: Database, settings: Settings, court: Issuer,
+                                    bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [5])
+    register_number = present(client, court, bailiffs, office)
+    drain(database, settings)
+    number = proceeding_of(database, register_number).number
+    h = bailiffs.headers
+
+    def move(action: str, ground: str) -> dict:
+        response = client.post("/api/v1/proceedings/transitions", headers=h,
+                               json={"number": number, "action": action, "ground": ground})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert move("suspend", "229-FZ art. 40 part 1 s.1: the debtor was called up")["status"] == "suspended"
+    assert client.post("/api/v1/measures", headers=h,
+                       json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 409
+    assert move("resume", "art. 42 part 1")["status"] == "open"
+    assert move("terminate", "229-FZ art. 43 part 2 s.1: the debtor died")["ground"].startswith("229-FZ art. 43")
+    assert client.get(f"/api/v1/writs/{register_number}/verification").json()["status"] == "terminated"
