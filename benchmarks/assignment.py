@@ -34,6 +34,7 @@ from bailiff.core.clock import utcnow
 from bailiff.core.db import Database, upgrade
 from bailiff.demo import people
 from bailiff.identity import evaluation
+from bailiff.identity.handlers import handlers as identity_handlers
 from bailiff.jurisdictions import load_profile
 from bailiff.proceedings import service as proceedings
 from bailiff.proceedings.service import OPENER, Presentation
@@ -75,6 +76,8 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         population = people.make_population(rng, writs)
         evaluation.register_mentions(database, people.make_mentions(rng, population, writs), seed=writs,
                                      code=f"BENCH-A-{writs}")
+        # Debtors are identified before presentation, as in service (opening waits for identification).
+        evaluation.resolve_pending(database, identity_handlers(database))
         with database.transaction() as session:
             assignment.add_office(session=session, office_id="77001", name="ОСП", region="77", kind="department",
                                   actor=CLI_ADMIN)
@@ -92,8 +95,10 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         started = time.perf_counter()
         for start in range(0, len(numbers), BATCH):
             with database.transaction() as session:
-                proceedings.open_presented(session=session, store=store, profile=profile, presentations=[
+                outcome = proceedings.open_presented(session=session, store=store, profile=profile, presentations=[
                     Presentation(n, now, "77001") for n in numbers[start:start + BATCH]])
+            if outcome.not_opened or outcome.waiting_for_identity:
+                raise RuntimeError(f"not all proceedings opened: {outcome}")
         opened_s = time.perf_counter() - started
         started = time.perf_counter()
         drawn = 0

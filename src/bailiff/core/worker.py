@@ -59,7 +59,12 @@ def run_once(database: Database, handlers: Handlers, *, limit: int = 500, max_at
     by_topic: dict[str, list[Delivery]] = {}
     for delivery in leased:
         by_topic.setdefault(delivery.topic, []).append(delivery)
-    for topic, deliveries in by_topic.items():
+    # Topics in the handlers' own order (identity before proceedings before receipts), not in the order
+    # the lease happened to return them: a batch holding an old status change and a new registration
+    # must still identify debtors before proceedings are opened on them.
+    ordered = [t for t in handlers if t in by_topic] + [t for t in by_topic if t not in handlers]
+    for topic in ordered:
+        deliveries = by_topic[topic]
         for handler in handlers.get(topic, []):
             if isinstance(handler, BatchHandler):
                 outcome = _call(lambda: handler.handle(deliveries), deliveries, failed)

@@ -17,14 +17,19 @@ def chain_store(settings: Settings) -> ChainStore:
     return ChainStore(settings.data_dir / "beacon")
 
 
-def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
-    """Open proceedings on the writs that became `presented`."""
-    presented = [Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
-                 for d in deliveries if d.payload.get("to") == "presented"]
-    if presented:
-        with database.transaction() as session:
-            service.open_presented(session=session, presentations=presented,
-                                   profile=load_profile(settings.jurisdiction), store=chain_store(settings))
+def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> dict[int, str]:
+    """Open proceedings on the writs that became `presented`; those whose debtor is not identified
+    yet are reported failed, so the worker retries them after identification."""
+    presented = {d.id: Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
+                 for d in deliveries if d.payload.get("to") == "presented"}
+    if not presented:
+        return {}
+    with database.transaction() as session:
+        outcome = service.open_presented(session=session, presentations=list(presented.values()),
+                                         profile=load_profile(settings.jurisdiction), store=chain_store(settings))
+    waiting = set(outcome.waiting_for_identity)
+    return {event_id: "the debtor is not identified yet" for event_id, p in presented.items()
+            if p.register_number in waiting}
 
 
 def draw_committed(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:

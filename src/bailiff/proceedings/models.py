@@ -42,6 +42,8 @@ class Proceeding(Base):
     voluntary_deadline: Mapped[date | None]
     ended_at: Mapped[datetime | None]
     ground: Mapped[str | None] = mapped_column(Text)  # the article and part of the last status change
+    priority: Mapped[int] = mapped_column(Integer, server_default="4")  # art. 111 order of the claim, 1..4
+    consolidation: Mapped[str | None] = mapped_column(String(80), index=True)  # art. 34 group number
 
 
 class Measure(Base):

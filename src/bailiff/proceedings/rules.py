@@ -70,3 +70,12 @@ def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date
         if current.weekday() < 5 and current.strftime("%m-%d") not in holidays:
             left -= 1
     return current
+
+
+def priority(category: str | None, raw: Mapping[str, Any]) -> int:
+    """The order of a claim when money is distributed (RU 229-FZ art. 111 part 1): 1 to 4."""
+    section = raw["proceedings"]["priority"]
+    for order, name in ((1, "first"), (2, "second"), (3, "third")):
+        if category in section.get(name, ()):
+            return order
+    return 4

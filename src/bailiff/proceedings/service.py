@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import service as assignment
@@ -23,7 +23,7 @@ from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile
 from bailiff.proceedings.measures import FeeRule
 from bailiff.proceedings.models import Proceeding
-from bailiff.proceedings.rules import OpeningRules, office_for_address
+from bailiff.proceedings.rules import OpeningRules, office_for_address, priority
 from bailiff.register import service as register
 
 # The bailiff service acting on its own: it opens proceedings and moves writs into execution.
@@ -39,12 +39,17 @@ class Presentation:
     department: str | None = None
 
 
-def open_presented(*, session: Session, presentations: Sequence[Presentation], profile: Profile,
-                   store: ChainStore, actor: Actor = OPENER) -> dict[str, str]:
-    """Open a proceeding on each presented writ not opened yet, and commit its draw; idempotent.
+@dataclass(frozen=True)
+class Opening:
+    """What could not be opened and why; and the writs whose debtor is not identified yet (retry)."""
 
-    Returns {register number: why not opened} for writs that could not be opened.
-    """
+    not_opened: dict[str, str]
+    waiting_for_identity: list[str]
+
+
+def open_presented(*, session: Session, presentations: Sequence[Presentation], profile: Profile,
+                   store: ChainStore, actor: Actor = OPENER) -> Opening:
+    """Open a proceeding on each presented writ not opened yet, and commit its draw; idempotent."""
     rules = OpeningRules.from_profile(profile.raw)
     fees = FeeRule.from_profile(profile.raw)
     wanted = {p.register_number: p for p in presentations}
@@ -52,17 +57,23 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                                  .where(one_of(session, Proceeding.register_number, wanted))))
     todo = [p for n, p in wanted.items() if n not in opened]
     if not todo:
-        return {}
+        return Opening({}, [])
     documents = register.documents(session=session, register_numbers=[p.register_number for p in todo])
     offices = assignment.office_localities(session=session)
     now = utcnow()
     not_opened: dict[str, str] = {}
+    waiting: list[str] = []
     rows: list[dict[str, Any]] = []
     statuses = register.statuses(session=session, register_numbers=[p.register_number for p in todo])
     links = identity.party_links(session=session, register_numbers=[p.register_number for p in todo])
     for p in todo:
         if statuses.get(p.register_number) != "presented":  # recalled or returned meanwhile
             not_opened[p.register_number] = f"the writ is {statuses.get(p.register_number)}, no longer presented"
+            continue
+        if p.register_number not in links:
+            # Identification has not run yet: opening waits (the worker retries), so that the debtor
+            # links, namesake protection and consolidation all stand on the identity decision.
+            waiting.append(p.register_number)
             continue
         document = documents[p.register_number]
         debtor = document["debtors"][0]
@@ -71,7 +82,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if office_id is None:
             not_opened[p.register_number] = "no department serves the debtor's address (229-FZ art. 33)"
             continue
-        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now))
+        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now, profile.raw))
     if rows:
         _number(session, rows, rules, now)
         size = translog.lock(session)
@@ -80,6 +91,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             "office": r["office_id"], "at": to_millis(now)}) for r in rows], tree_size=size)
         for offset, r in enumerate(rows):
             r["leaf_index"] = size + offset
+        _consolidate(session, rows, profile.raw["proceedings"]["consolidation"]["suffix"])
         insert_rows(session, Proceeding.__table__, rows)
         for office_id in sorted({r["office_id"] for r in rows}):
             moved = register.transition_many(
@@ -104,13 +116,12 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     if not_opened:
         audit.record(session, [audit.audit_row(actor=actor, action="proceeding.not_opened", subject_type="writ",
                                                subject_id=key, reason=why, at=now) for key, why in not_opened.items()])
-    return not_opened
+    return Opening(not_opened, waiting)
 
 
 def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, rules: OpeningRules,
-         fees: FeeRule, now: datetime) -> dict[str, Any]:
-    # Not identified yet (the worker has not reached the writ): the debtor stays unconfirmed.
-    person_id, entity_id, confirmed = (link.person_id, link.entity_id, link.confirmed) if link else (None, None, False)
+         fees: FeeRule, now: datetime, rules_raw: dict[str, Any]) -> dict[str, Any]:
+    person_id, entity_id, confirmed = link.person_id, link.entity_id, link.confirmed
     claim = document.get("claim", {})
     debtor_kind = "organization" if document["debtors"][0].get("kind") == "organization" else "person"
     amount = Decimal(claim["amount"]) if claim.get("kind", "money") == "money" and claim.get("amount") else None
@@ -122,7 +133,41 @@ def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, r
             "category": claim.get("category"), "debtor_kind": debtor_kind,
             "fee": None if fee is None else str(fee),
             "fee_rule": f"{fees.source}, in force {fees.effective}" if fee is not None else None,
-            "order_received_on": None, "voluntary_deadline": None, "ended_at": None, "ground": None}
+            "order_received_on": None, "voluntary_deadline": None, "ended_at": None, "ground": None,
+            "priority": priority(claim.get("category"), rules_raw), "consolidation": None}
+
+
+def _debtor_key(person: int | None, entity: int | None, office: str) -> tuple[str, int, str]:
+    return ("person", person, office) if person else ("entity", entity or 0, office)
+
+
+def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> None:
+    """Join proceedings against one confirmed debtor in one office into one consolidated proceeding
+    (229-FZ art. 34): the group is named after its first proceeding. Unconfirmed debtors stay alone."""
+    keyed = [r for r in rows if r["debtor_confirmed"] and (r["debtor_person_id"] or r["debtor_entity_id"])]
+    if not keyed:
+        return
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    existing = session.execute(select(Proceeding).where(
+        Proceeding.status.in_(("open", "suspended")), Proceeding.debtor_confirmed.is_(True),
+        or_(one_of(session, Proceeding.debtor_person_id, {r["debtor_person_id"] for r in keyed if r["debtor_person_id"]}),
+            one_of(session, Proceeding.debtor_entity_id, {r["debtor_entity_id"] for r in keyed if r["debtor_entity_id"]}))
+    ).order_by(Proceeding.opened_at, Proceeding.number)).scalars().all()
+    earlier: dict[tuple[str, int, str], list[Proceeding]] = {}
+    for p in existing:
+        earlier.setdefault(_debtor_key(p.debtor_person_id, p.debtor_entity_id, p.office_id), []).append(p)
+    for r in keyed:
+        groups.setdefault(_debtor_key(r["debtor_person_id"], r["debtor_entity_id"], r["office_id"]), []).append(r)
+    for k, new in groups.items():
+        old = earlier.get(k, [])
+        if len(old) + len(new) < 2:
+            continue
+        name = next((p.consolidation for p in old if p.consolidation), None) or \
+            (old[0].number if old else new[0]["number"]) + suffix
+        for p in old:
+            p.consolidation = name
+        for r in new:
+            r["consolidation"] = name
 
 
 def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, now: datetime) -> None:
@@ -156,4 +201,5 @@ def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:
             "order_received_on": p.order_received_on.isoformat() if p.order_received_on else None,
             "voluntary_deadline": p.voluntary_deadline.isoformat() if p.voluntary_deadline else None,
             "ended_at": p.ended_at.isoformat() if p.ended_at else None, "ground": p.ground,
+            "priority": p.priority, "consolidation": p.consolidation,
             "bailiff_id": assignment.current_bailiff(session=session, proceeding_number=p.number)}

@@ -109,3 +109,32 @@ def test_suspension_and_termination(client: TestClient, database: Database, sett
     assert move("resume", "art. 42 part 1")["status"] == "open"
     assert move("terminate", "229-FZ art. 43 part 2 s.1: the debtor died")["ground"].startswith("229-FZ art. 43")
     assert client.get(f"/api/v1/writs/{register_number}/verification").json()["status"] == "terminated"
+
+
+def test_proceedings_against_one_confirmed_debtor_are_consolidated(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [10, 10])
+    first = present(client, court, bailiffs, office)
+    drain(database, settings)
+    second = present(client, court, bailiffs, office)  # the same debtor (same INN) in another writ
+    drain(database, settings)
+    a, b = proceeding_of(database, first), proceeding_of(database, second)
+    assert a.consolidation == b.consolidation == a.number + "-СД"  # 229-FZ art. 34
+    assert a.priority == b.priority == 4  # a loan: the fourth order of art. 111
+
+
+def test_opening_waits_for_the_debtor_to_be_identified(client: TestClient, database: Database, settings: Settings,
+                                                       court: Issuer, bailiffs: Issuer) -> None:
+    from bailiff.proceedings.handlers import chain_store
+    from bailiff.proceedings.service import Presentation, open_presented
+    from bailiff.core.clock import utcnow
+
+    office, _ = make_office(database, [10])
+    register_number = present(client, court, bailiffs, office)  # registered and presented, not yet identified
+    with database.transaction() as session:
+        outcome = open_presented(session=session, presentations=[Presentation(register_number, utcnow(), office)],
+                                 profile=load_profile("ru"), store=chain_store(settings))
+    assert outcome.waiting_for_identity == [register_number] and outcome.not_opened == {}
+    drain(database, settings)  # identity first, then the opening, whatever order the outbox leased them in
+    opened = proceeding_of(database, register_number)
+    assert opened.debtor_confirmed and opened.debtor_person_id is not None
