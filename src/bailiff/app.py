@@ -16,6 +16,7 @@ from bailiff.core.crypto import SigningKey
 from bailiff.core.db import Database
 from bailiff.jurisdictions import load_profile
 from bailiff.assignment import api as assignment_api
+from bailiff.assignment import pages as assignment_pages
 from bailiff.identity import api as identity_api
 from bailiff.identity import pages as identity_pages
 from bailiff.proceedings import api as proceedings_api
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(identity_api.router)
     app.include_router(proceedings_api.router)
     app.include_router(assignment_api.router)
+    app.include_router(assignment_pages.router)
     app.include_router(identity_pages.router)
     app.include_router(session.router)
 

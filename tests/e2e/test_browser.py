@@ -1,10 +1,11 @@
-"""The public verification pages in a real browser (Debian's Chromium driven by Playwright)."""
+"""Pages in a real browser (Debian's Chromium driven by Playwright): public verification, staff workbench."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -46,5 +47,32 @@ def test_citizen_verifies_a_writ_by_number(deployment: Deployment, tmp_path: Pat
             assert page.locator("#status").inner_text() == "registered"
             page.goto(server + "/verify/RU-2026-999999999")
             assert "No writ with this number" in page.locator("[role=alert]").inner_text()
+        finally:
+            browser.close()
+
+
+def test_bailiff_signs_in_and_sees_the_workbench(deployment: Deployment) -> None:
+    from playwright.sync_api import sync_playwright
+
+    summary = json.loads(deployment.cli("demo", "--writs", "120", "--no-serve").stdout)
+    token = json.loads(Path(summary["tokens"]).read_text())["FSSP-RU"]
+    number = summary["example_proceeding"]
+    server = deployment.start_server()
+    chosen = httpx.get(f"{server}/api/v1/assignments/{quote(number, safe='')}").json()["bailiff"]["bailiff_id"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        try:
+            page = browser.new_page(java_script_enabled=False, locale="ru-RU")
+            page.goto(f"{server}/workbench/{chosen}")
+            page.wait_for_url("**/login**")  # staff pages need a sign-in
+            page.fill("input[name=token]", token)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"**/workbench/{chosen}")
+            row = page.locator(f"tr[data-number='{number}']")
+            assert row.count() == 1
+            assert row.get_attribute("data-todo") in ("deliver_order", "await_identity")
+            assert page.locator("h1").inner_text().startswith("Рабочее место пристава")
         finally:
             browser.close()

@@ -290,3 +290,27 @@ def move_case(*, session: Session, from_bailiff: str | None, to_bailiff: str) ->
         session.execute(update(Bailiff).where(Bailiff.id == from_bailiff, Bailiff.open_cases > 0)
                         .values(open_cases=Bailiff.open_cases - 1))
     session.execute(update(Bailiff).where(Bailiff.id == to_bailiff).values(open_cases=Bailiff.open_cases + 1))
+
+
+def cases_of(*, session: Session, bailiff_id: str) -> list[str]:
+    """The proceedings whose latest draw or override gave them to this bailiff."""
+    touched = select(Assignment.proceeding_number).where(Assignment.bailiff_id == bailiff_id)
+    latest: dict[str, str | None] = {}
+    for number, owner in session.execute(select(Assignment.proceeding_number, Assignment.bailiff_id)
+                                         .where(Assignment.status == "drawn",
+                                                Assignment.proceeding_number.in_(touched))
+                                         .order_by(Assignment.seq)):
+        latest[number] = owner
+    return sorted(n for n, owner in latest.items() if owner == bailiff_id)
+
+
+def office_view(*, session: Session, office_id: str) -> dict[str, Any]:
+    """An office with its bailiffs, their load and their periods away (the chamber head's page)."""
+    office = session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"no office {office_id}")
+    bailiffs = list(session.scalars(select(Bailiff).where(Bailiff.office_id == office_id).order_by(Bailiff.id)))
+    periods = list(session.scalars(select(Unavailability).where(
+        one_of(session, Unavailability.bailiff_id, [b.id for b in bailiffs]) if bailiffs else Unavailability.id < 0)
+        .order_by(Unavailability.starts_on.desc())))
+    return {"office": office, "bailiffs": bailiffs, "periods": periods}

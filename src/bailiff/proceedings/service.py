@@ -203,3 +203,29 @@ def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:
             "ended_at": p.ended_at.isoformat() if p.ended_at else None, "ground": p.ground,
             "priority": p.priority, "consolidation": p.consolidation,
             "bailiff_id": assignment.current_bailiff(session=session, proceeding_number=p.number)}
+
+
+def workbench(*, session: Session, bailiff_id: str, today: Any) -> list[dict[str, Any]]:
+    """A bailiff's proceedings with their deadlines and the next thing the law lets them do."""
+    numbers = assignment.cases_of(session=session, bailiff_id=bailiff_id)
+    rows = list(session.scalars(select(Proceeding).where(one_of(session, Proceeding.number, numbers))
+                                .order_by(Proceeding.opening_deadline, Proceeding.number))) if numbers else []
+    links = identity.party_links(session=session, register_numbers=[p.register_number for p in rows])
+    out = []
+    for p in rows:
+        confirmed = bool(links.get(p.register_number) and links[p.register_number].confirmed)
+        if p.status != "open":
+            todo = "none"
+        elif not confirmed:
+            todo = "await_identity"  # namesake protection: no coercive measures yet
+        elif p.voluntary_deadline is None:
+            todo = "deliver_order"
+        elif today <= p.voluntary_deadline:
+            todo = "voluntary_period"
+        else:
+            todo = "enforce"
+        out.append({"number": p.number, "register_number": p.register_number, "status": p.status,
+                    "opening_deadline": p.opening_deadline, "voluntary_deadline": p.voluntary_deadline,
+                    "amount": p.amount, "currency": p.currency, "fee": p.fee, "confirmed": confirmed,
+                    "consolidation": p.consolidation, "todo": todo})
+    return out
