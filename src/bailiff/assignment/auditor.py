@@ -70,7 +70,13 @@ class AssignmentAuditor(Auditor):
             return None
         value = bytes.fromhex(reveal_leaf["value"])
         anchor = bytes.fromhex(anchor_leaf["anchor"])
-        report.add("beacon.chain", anchor_leaf.get("beacon") == commit["beacon"]
+        # The chain is the one the commitment itself named (its anchor and the leaf that logged it),
+        # whatever chain the server's answer points at.
+        report.add("beacon.committed_chain", anchor_leaf.get("event") == "beacon.anchored"
+                   and commit.get("beacon_anchor_leaf") == int(beacon["anchor_leaf"])
+                   and commit.get("beacon_anchor") == anchor.hex() and anchor_leaf.get("beacon") == commit["beacon"],
+                   f"the commitment names the chain anchored at leaf {commit.get('beacon_anchor_leaf')}")
+        report.add("beacon.chain", reveal_leaf.get("event") == "beacon.revealed"
                    and reveal_leaf.get("beacon") == commit["beacon"] and reveal_leaf.get("round") == commit["round"]
                    and verify_chain_round(anchor=anchor, round_=int(commit["round"]), value=value),
                    f"round {commit['round']} hashes back to the anchor logged at leaf {beacon['anchor_leaf']}")

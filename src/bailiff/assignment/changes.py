@@ -33,10 +33,14 @@ def _require_reason(reason: str, field: str = "reason") -> None:
 
 
 def _current(session: Session, number: str) -> Assignment:
+    # Locked (PostgreSQL): two applications, decisions or overrides for one case take turns.
     latest = session.scalar(select(Assignment).where(Assignment.proceeding_number == number)
-                            .order_by(Assignment.seq.desc()).limit(1))
+                            .order_by(Assignment.seq.desc()).limit(1).with_for_update()
+                            .execution_options(populate_existing=True))
     if latest is None:
         raise NotFound(f"no assignment for proceeding {number}")
+    if latest.closed_at is not None:
+        raise Conflict(f"proceeding {number} has ended: its bailiff can no longer be changed")
     if latest.status != "drawn" or latest.bailiff_id is None:
         raise Conflict(f"proceeding {number} awaits its draw; apply once a bailiff is assigned")
     return latest
@@ -80,7 +84,7 @@ def decide_application(*, session: Session, application_id: int, grant: bool, re
     """The commission grants (a fresh draw without the bailiff replaced) or rejects, with reasons."""
     require_decider(actor)
     _require_reason(reason)
-    application = session.get(ChangeApplication, application_id)
+    application = session.get(ChangeApplication, application_id, with_for_update=True, populate_existing=True)
     if application is None:
         raise NotFound(f"no change application {application_id}")
     if application.status != "pending":

@@ -86,6 +86,7 @@ class Assignment(Base):
     result_leaf: Mapped[int | None] = mapped_column(BigInteger)
     drawn_at: Mapped[datetime | None]
     actor: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None]  # the proceeding ended: no more changes of bailiff
 
 
 class BeaconChain(Base):

@@ -147,7 +147,7 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
     if not requests:
         return {}
     size = translog.lock(session)
-    chain, round_ = _next_round(session, store, size)
+    chain, round_, anchor_leaf = _next_round(session, store, size)
     size = translog.current_size(session)
     lists = eligible(session=session, office_ids=sorted({r.office_id for r in requests}), on=utcnow().date())
     now = utcnow()
@@ -162,13 +162,14 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
             refused[request.proceeding_number] = f"no bailiff of {request.office_id} can take a case"
             continue
         leaf = rules.commit_leaf(proceeding_number=request.proceeding_number, eligible=members, beacon=chain.source,
-                                 round_=round_, reason=request.reason, excluded=request.excluded)
+                                 round_=round_, reason=request.reason, excluded=request.excluded,
+                                 anchor=chain.anchor, anchor_leaf=anchor_leaf)
         rows.append({"proceeding_number": request.proceeding_number, "kind": request.kind,
                      "seq": seqs.get(request.proceeding_number, -1) + 1, "reason": request.reason,
                      "office_id": request.office_id, "status": "committed", "eligible": leaf["eligible"],
                      "excluded": leaf["excluded"], "beacon": chain.source, "round": round_,
                      "commit_leaf": size + len(leaves), "committed_at": now, "bailiff_id": None, "ctr": None,
-                     "r": None, "result_leaf": None, "drawn_at": None, "actor": actor.label})
+                     "r": None, "result_leaf": None, "drawn_at": None, "actor": actor.label, "closed_at": None})
         leaves.append(canonical_json(leaf))
     if rows:
         translog.append(session, leaves, tree_size=size)
@@ -188,13 +189,14 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
     return refused
 
 
-def _next_round(session: Session, store: ChainStore, size: int) -> tuple[HashChain, int]:
-    """The active chain and its first round not yet revealed (a new anchored chain when used up)."""
+def _next_round(session: Session, store: ChainStore, size: int) -> tuple[HashChain, int, int]:
+    """The active chain, its first round not yet revealed (a new anchored chain when used up), and the
+    leaf that anchored it."""
     row = session.scalar(select(BeaconChain).order_by(BeaconChain.created_at.desc(), BeaconChain.source).limit(1))
     if row is not None:
         last = session.scalar(select(func.max(BeaconRound.round)).where(BeaconRound.source == row.source)) or 0
         if last < row.length:
-            return store.load(row.anchor), last + 1
+            return store.load(row.anchor), last + 1, row.anchor_leaf
     chain = store.create()
     leaf = translog.append(session, [canonical_json({"v": 1, "event": "beacon.anchored", "beacon": chain.source,
                                                      "anchor": chain.anchor.hex(), "length": chain.length,
@@ -203,7 +205,7 @@ def _next_round(session: Session, store: ChainStore, size: int) -> tuple[HashCha
     session.add(BeaconChain(source=chain.source, anchor=chain.anchor, length=chain.length, anchor_leaf=leaf,
                             created_at=utcnow()))
     session.flush()
-    return chain, 1
+    return chain, 1, leaf
 
 
 def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: int = 5000) -> list[Assignment]:
@@ -247,8 +249,11 @@ def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: in
             load[previous] -= 1
     for bailiff_id, delta in load.items():
         if delta:
+            # Never below zero (a workload is a count of open cases).
             session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
-                            .values(open_cases=Bailiff.open_cases + delta))
+                            .values(open_cases=func.max(Bailiff.open_cases + delta, 0)
+                                    if session.get_bind().dialect.name == "sqlite"
+                                    else func.greatest(Bailiff.open_cases + delta, 0)))
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
                                            subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
                                            details={"bailiff": a.bailiff_id, "round": a.round, "ctr": a.ctr})
@@ -270,9 +275,12 @@ def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:
 
 
 def release(*, session: Session, proceeding_number: str) -> None:
-    """A proceeding ended: its bailiff's workload goes down by one."""
+    """A proceeding ended: its bailiff's workload goes down by one, and its bailiff is final."""
     current = current_bailiff(session=session, proceeding_number=proceeding_number)
-    if current is not None:
+    closed = session.execute(update(Assignment).where(Assignment.proceeding_number == proceeding_number,
+                                                      Assignment.closed_at.is_(None))
+                             .values(closed_at=utcnow())).rowcount
+    if current is not None and closed:
         session.execute(update(Bailiff).where(Bailiff.id == current, Bailiff.open_cases > 0)
                         .values(open_cases=Bailiff.open_cases - 1))
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, DateTime, Engine, Table, any_, bindparam, create_engine, event
+from sqlalchemy import JSON, ColumnElement, DateTime, Engine, String, Table, Text, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -89,7 +89,10 @@ def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
     """
     values = sorted(set(values))
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        # Cast to text[], never to the column's VARCHAR(n)[]: PostgreSQL truncates on an explicit cast,
+        # so an over-long value would match a row it is not equal to.
+        element = Text() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(None, values, type_=ARRAY(element)))
     return column.in_(values)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import service as assignment
@@ -20,16 +21,17 @@ from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import canonical_json
+from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile
 from bailiff.proceedings.measures import MeasureRules, check_measure
 from bailiff.proceedings.models import Measure, Proceeding
 from bailiff.proceedings.rules import OpeningRules
-from bailiff.proceedings.service import get
+from bailiff.proceedings.service import get_for_update as get
 from bailiff.register import service as register
 
-ACTORS = frozenset({"bailiff_service", "admin"})
+ACTORS = frozenset({"bailiff_service"})  # the register lets only the service move writs
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     debt = Decimal(proceeding.amount) if proceeding.amount else None
     refusals = check_measure(kind=kind, rules=rules, today=today or utcnow().date(),
                              voluntary_deadline=proceeding.voluntary_deadline, debt=debt,
-                             category=proceeding.category, params=params)
+                             category=proceeding.category, params=params, debtor_kind=proceeding.debtor_kind)
     if refusals:
         raise ValidationFailed("the measure is not allowed", errors=[FieldError(r.field, r.rule, r.message)
                                                                      for r in refusals])
@@ -138,3 +140,23 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
         assignment.release(session=session, proceeding_number=number)
     _record(session, proceeding, action, actor, ground, {"from": old, "to": move.target, "ground": ground})
     return proceeding
+
+
+RECALL_GROUND = "229-FZ art. 43 part 2 s.4: the writ was recalled by its issuer (the judicial act was set aside)"
+
+
+def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor) -> list[str]:
+    """Terminate the running proceedings on writs their issuer recalled; the writ stays `recalled`."""
+    numbers = list(session.scalars(select(Proceeding.number).where(
+        one_of(session, Proceeding.register_number, register_numbers),
+        Proceeding.status.in_(("open", "suspended")))))
+    for number in numbers:
+        proceeding = get(session=session, number=number)
+        if proceeding.status not in ("open", "suspended"):
+            continue
+        old = proceeding.status
+        proceeding.status, proceeding.ground, proceeding.ended_at = "terminated", RECALL_GROUND, utcnow()
+        assignment.release(session=session, proceeding_number=number)
+        _record(session, proceeding, "terminate", actor, RECALL_GROUND,
+                {"from": old, "to": "terminated", "ground": RECALL_GROUND})
+    return numbers

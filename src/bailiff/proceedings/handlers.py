@@ -8,7 +8,7 @@ from bailiff.config import Settings
 from bailiff.core.db import Database
 from bailiff.core.worker import BatchHandler, Delivery
 from bailiff.jurisdictions import load_profile
-from bailiff.proceedings import service
+from bailiff.proceedings import enforcement, service
 from bailiff.proceedings.service import OPENER, Presentation
 
 
@@ -18,8 +18,12 @@ def chain_store(settings: Settings) -> ChainStore:
 
 
 def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> dict[int, str]:
-    """Open proceedings on the writs that became `presented`; those whose debtor is not identified
+    """Open proceedings on writs that became `presented` (and end those on recalled writs); writs whose debtor is not identified
     yet are reported failed, so the worker retries them after identification."""
+    recalled = [d.payload["register_number"] for d in deliveries if d.payload.get("to") == "recalled"]
+    if recalled:
+        with database.transaction() as session:
+            enforcement.end_recalled(session=session, register_numbers=recalled, actor=OPENER)
     presented = {d.id: Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
                  for d in deliveries if d.payload.get("to") == "presented"}
     if not presented:

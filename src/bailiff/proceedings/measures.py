@@ -75,7 +75,8 @@ class Refusal:
 
 
 def check_measure(*, kind: str, rules: MeasureRules, today: date, voluntary_deadline: date | None,
-                  debt: Decimal | None, category: str | None, params: Mapping[str, Any]) -> list[Refusal]:
+                  debt: Decimal | None, category: str | None, params: Mapping[str, Any],
+                  debtor_kind: str = "person") -> list[Refusal]:
     """Every rule the measure breaks (empty when it may be ordered)."""
     out: list[Refusal] = []
     if kind not in rules.coercive:
@@ -85,7 +86,9 @@ def check_measure(*, kind: str, rules: MeasureRules, today: date, voluntary_dead
             else f"runs until {voluntary_deadline.isoformat()}"
         out.append(Refusal("kind", "measure.voluntary_period", f"229-FZ art. 68 part 2: the voluntary period {when}"))
     priority = category in rules.priority_categories
-    if kind == "travel_restriction":
+    if kind == "travel_restriction" and debtor_kind == "organization":
+        out.append(Refusal("kind", "measure.travel.debtor", "229-FZ art. 67 part 1: only a citizen or sole trader"))
+    elif kind == "travel_restriction":
         threshold = rules.travel_threshold_priority if priority else rules.travel_threshold
         if debt is None or debt <= threshold:
             out.append(Refusal("kind", "measure.travel.threshold",

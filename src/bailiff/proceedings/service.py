@@ -58,6 +58,8 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     todo = [p for n, p in wanted.items() if n not in opened]
     if not todo:
         return Opening({}, [])
+    # The log lock first: statuses read under it cannot change (a recall waits) before the writs move.
+    translog.lock(session)
     documents = register.documents(session=session, register_numbers=[p.register_number for p in todo])
     offices = assignment.office_localities(session=session)
     now = utcnow()
@@ -99,7 +101,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                 action="start_execution", reason="enforcement proceeding opened (229-FZ art. 30)", actor=actor,
                 department=office_id)
             refusals = [f"{n}: {o}" for n, o in moved.items() if isinstance(o, Exception)]
-            if refusals:  # statuses were read in this transaction under the log lock: cannot happen
+            if refusals:  # statuses were read under the log lock in this transaction: cannot happen
                 raise RuntimeError("writs refused execution: " + "; ".join(refusals))
         audit.record(session, [audit.audit_row(actor=actor, action="proceeding.opened", subject_type="proceeding",
                                                subject_id=r["number"], log_leaf_index=r["leaf_index"], at=now,
@@ -183,6 +185,14 @@ def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, n
 def get(*, session: Session, number: str) -> Proceeding:
     """A proceeding by its national number."""
     proceeding = session.get(Proceeding, number)
+    if proceeding is None:
+        raise NotFound(f"no proceeding {number}")
+    return proceeding
+
+
+def get_for_update(*, session: Session, number: str) -> Proceeding:
+    """A proceeding, locked for this transaction (PostgreSQL): concurrent changes wait, then re-check."""
+    proceeding = session.get(Proceeding, number, with_for_update=True, populate_existing=True)
     if proceeding is None:
         raise NotFound(f"no proceeding {number}")
     return proceeding

@@ -17,7 +17,7 @@ from bailiff.core.db import Database
 from bailiff.identity.models import PartyLink
 from bailiff.jurisdictions import load_profile
 from bailiff.proceedings import enforcement
-from tests.conftest import Issuer
+from tests.conftest import Issuer, make_org
 from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
 
 pytestmark = pytest.mark.xdist_group("outbox")
@@ -51,7 +51,7 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     assert client.post("/api/v1/measures", headers=court.headers,
                        json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 403
     travel = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "travel_restriction"})
-    assert travel.json()["errors"][0]["rule"] == "measure.travel.threshold"  # 15,420.50 is not over 30,000
+    assert {e["rule"] for e in travel.json()["errors"]} == {"measure.voluntary_period", "measure.travel.threshold"}
 
     yesterday = client.post("/api/v1/proceedings/receipts", headers=h,
                             json={"number": number, "received_on": (date.today() - timedelta(days=1)).isoformat()})
@@ -72,6 +72,10 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     drawn = client.get("/api/v1/assignments/" + quote(number, safe="")).json()["bailiff"]["bailiff_id"]
     with database.reading() as session:
         before = session.get(Bailiff, drawn).open_cases
+    claimant = make_org(database, "claimant")
+    application = client.post("/api/v1/change-applications", headers=claimant.headers,
+                              json={"proceeding_number": number, "reason": "slow"})
+    assert application.status_code == 201
     unfounded = client.post("/api/v1/proceedings/transitions", headers=h,
                             json={"number": number, "action": "complete", "ground": "paid"})
     assert unfounded.status_code == 422 and unfounded.json()["errors"][0]["rule"] == "proceeding.ground.article"
@@ -85,6 +89,13 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     again = client.post("/api/v1/proceedings/transitions", headers=h,
                         json={"number": number, "action": "terminate", "ground": "art. 43 part 1"})
     assert again.status_code == 409
+    # The bailiff of an ended proceeding is final: the pending application cannot be granted.
+    commission = make_org(database, "commission")
+    late = client.post(f"/api/v1/change-applications/{application.json()['id']}/decision", headers=commission.headers,
+                       json={"grant": True, "reason": "too late"})
+    assert late.status_code == 409 and "ended" in late.json()["detail"]
+    with database.reading() as session:
+        assert session.get(Bailiff, drawn).open_cases == before - 1
     after_end = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "arrest_accounts"})
     assert after_end.status_code == 409
 
@@ -138,3 +149,19 @@ def test_opening_waits_for_the_debtor_to_be_identified(client: TestClient, datab
     drain(database, settings)  # identity first, then the opening, whatever order the outbox leased them in
     opened = proceeding_of(database, register_number)
     assert opened.debtor_confirmed and opened.debtor_person_id is not None
+
+
+def test_a_recalled_writ_ends_its_proceeding(client: TestClient, database: Database, settings: Settings,
+                                             court: Issuer, bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [5])
+    register_number = present(client, court, bailiffs, office)
+    drain(database, settings)
+    number = proceeding_of(database, register_number).number
+    recalled = client.post(f"/api/v1/writs/{register_number}/transitions", headers=court.headers,
+                           json={"action": "recall", "reason": "the judgment was set aside on appeal"})
+    assert recalled.status_code == 200, recalled.text
+    drain(database, settings)
+    ended = proceeding_of(database, register_number)
+    assert ended.status == "terminated" and ended.ground.startswith("229-FZ art. 43 part 2 s.4")
+    assert client.post("/api/v1/measures", headers=bailiffs.headers,
+                       json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 409

@@ -58,6 +58,11 @@ def test_measures_follow_articles_67_68_99() -> None:
     assert rules_broken("travel_restriction", "10000.01", category="alimony") == set()
     assert rules_broken("withhold_income", "50000", percent=60) == {"measure.withhold.cap"}
     assert rules_broken("withhold_income", "50000", category="alimony", percent=70) == set()
+    assert rules_broken("travel_restriction", "50000", deadline=None) == {"measure.voluntary_period"}
+    assert {r.rule for r in check_measure(kind="travel_restriction", rules=rules, today=date(2026, 3, 10),
+                                          voluntary_deadline=date(2026, 3, 1), debt=Decimal("90000"),
+                                          category="taxes", params={}, debtor_kind="organization")} == {
+        "measure.travel.debtor"}
     assert rules_broken("teleport", "1") == {"measure.kind"}
 
 
