@@ -146,12 +146,15 @@ def _debtor_key(person: int | None, entity: int | None, office: str) -> tuple[st
 def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> None:
     """Join proceedings against one confirmed debtor in one office into one consolidated proceeding
     (229-FZ art. 34): the group is named after its first proceeding. Unconfirmed debtors stay alone."""
-    keyed = [r for r in rows if r["debtor_confirmed"] and (r["debtor_person_id"] or r["debtor_entity_id"])]
+    # Art. 34 part 1 joins claims of property character: sums of money, not non-monetary obligations.
+    keyed = [r for r in rows if r["debtor_confirmed"] and (r["debtor_person_id"] or r["debtor_entity_id"])
+             and r["amount"] is not None]
     if not keyed:
         return
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     existing = session.execute(select(Proceeding).where(
         Proceeding.status.in_(("open", "suspended")), Proceeding.debtor_confirmed.is_(True),
+        Proceeding.amount.is_not(None),
         or_(one_of(session, Proceeding.debtor_person_id, {r["debtor_person_id"] for r in keyed if r["debtor_person_id"]}),
             one_of(session, Proceeding.debtor_entity_id, {r["debtor_entity_id"] for r in keyed if r["debtor_entity_id"]}))
     ).order_by(Proceeding.opened_at, Proceeding.number)).scalars().all()
