@@ -27,7 +27,8 @@ from bailiff.core.db import Database, upgrade
 from bailiff.core.actor import CLI_ADMIN
 from bailiff.orgs import service as orgs
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "writ.example.json"
+# The interchange format's example, kept in the repository so that a clone anywhere can run the suite.
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "writ.example.json"
 POSTGRES_URL = os.environ.get("BAILIFF_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
