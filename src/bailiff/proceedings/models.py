@@ -18,7 +18,9 @@ class Proceeding(Base):
 
     # National format; RU: "<n>/<yy>/<department>-ИП" (slashes: routes take it percent-encoded).
     number: Mapped[str] = mapped_column(String(60), primary_key=True)
-    register_number: Mapped[str] = mapped_column(String(32), unique=True)
+    # Not unique: a writ returned to the claimant may be presented again (229-FZ art. 46 part 4) and
+    # then opens a new proceeding; at most one is running at a time (proceedings.service).
+    register_number: Mapped[str] = mapped_column(String(32), index=True)
     office_id: Mapped[str] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(20))  # open | suspended | completed | returned | terminated
     debtor_person_id: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -53,8 +53,11 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     rules = OpeningRules.from_profile(profile.raw)
     fees = FeeRule.from_profile(profile.raw)
     wanted = {p.register_number: p for p in presentations}
+    # A writ with a running proceeding is not opened again (a redelivered event, say); one whose
+    # earlier proceeding ended by return may be (art. 46 part 4), and the writ's status says which.
     opened = set(session.scalars(select(Proceeding.register_number)
-                                 .where(one_of(session, Proceeding.register_number, wanted))))
+                                 .where(one_of(session, Proceeding.register_number, wanted),
+                                        Proceeding.status.in_(("open", "suspended")))))
     todo = [p for n, p in wanted.items() if n not in opened]
     if not todo:
         return Opening({}, [])

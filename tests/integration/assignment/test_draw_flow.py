@@ -54,7 +54,8 @@ def drain(database: Database, settings: Settings) -> None:
 
 def proceeding_of(database: Database, register_number: str) -> Proceeding:
     with database.reading() as session:
-        found = session.scalar(select(Proceeding).where(Proceeding.register_number == register_number))
+        found = session.scalar(select(Proceeding).where(Proceeding.register_number == register_number)
+                               .order_by(Proceeding.opened_at.desc(), Proceeding.seq.desc()).limit(1))
     assert found is not None
     return found
 

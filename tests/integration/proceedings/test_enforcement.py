@@ -165,3 +165,23 @@ def test_a_recalled_writ_ends_its_proceeding(client: TestClient, database: Datab
     assert ended.status == "terminated" and ended.ground.startswith("229-FZ art. 43 part 2 s.4")
     assert client.post("/api/v1/measures", headers=bailiffs.headers,
                        json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 409
+
+
+def test_a_returned_writ_presented_again_opens_a_new_proceeding(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [5, 5])
+    register_number = present(client, court, bailiffs, office)
+    drain(database, settings)
+    first = proceeding_of(database, register_number).number
+    returned = client.post("/api/v1/proceedings/transitions", headers=bailiffs.headers,
+                           json={"number": first, "action": "return",
+                                 "ground": "229-FZ art. 46 part 1 s.4: no property found"})
+    assert returned.status_code == 200, returned.text
+    again = client.post(f"/api/v1/writs/{register_number}/transitions", headers=bailiffs.headers,
+                        json={"action": "present", "reason": "presented again (art. 46 part 4)", "department": office})
+    assert again.status_code == 200, again.text
+    drain(database, settings)
+    second = proceeding_of(database, register_number)
+    assert second.number != first and second.status == "open"
+    assert client.get(f"/api/v1/writs/{register_number}/verification").json()["status"] == "in_execution"
+    assert client.get("/api/v1/assignments/" + quote(second.number, safe="")).json()["status"] == "drawn"
