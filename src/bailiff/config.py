@@ -30,6 +30,11 @@ class Settings:
         return self.data_dir / "service-key.pem"
 
     @property
+    def beacon_dir(self) -> Path:
+        """Where the local randomness beacon keeps its chain secrets."""
+        return self.data_dir / "beacon"
+
+    @property
     def is_sqlite(self) -> bool:
         """Whether the embedded SQLite default is in use."""
         return self.database_url.startswith("sqlite")

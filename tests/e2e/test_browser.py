@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -17,6 +18,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
+def launch(pw: Any) -> Any:
+    """Debian's Chromium, headless, with nothing that would reach beyond loopback."""
+    return pw.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"])
+
+
 def test_citizen_verifies_a_writ_by_number(deployment: Deployment, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -27,9 +35,7 @@ def test_citizen_verifies_a_writ_by_number(deployment: Deployment, tmp_path: Pat
                         headers={"Authorization": f"Bearer {court['token']}"}).json()["register_number"]
     document_hash = json.loads(httpx.get(f"{server}/api/v1/writs/{number}/verification").text)["document_hash"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+        browser = launch(pw)
         try:
             # A citizen's browser in Russian; the pages work without JS.
             page = browser.new_page(java_script_enabled=False, locale="ru-RU")
@@ -60,9 +66,7 @@ def test_bailiff_signs_in_and_sees_the_workbench(deployment: Deployment) -> None
     server = deployment.start_server()
     chosen = httpx.get(f"{server}/api/v1/assignments/{quote(number, safe='')}").json()["bailiff"]["bailiff_id"]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
+        browser = launch(pw)
         try:
             page = browser.new_page(java_script_enabled=False, locale="ru-RU")
             page.goto(f"{server}/workbench/{chosen}")

@@ -74,7 +74,7 @@ def commission(request: Request, actor: PageActor, error: str | None = None) -> 
 @router.post("/commission/{application_id}", response_class=HTMLResponse)
 def decide(application_id: int, request: Request, actor: PageActor, decision: Annotated[str, Form()],
            reason: Annotated[str, Form()]) -> HTMLResponse:
-    store = ChainStore(request.app.state.settings.data_dir / "beacon")
+    store = ChainStore(request.app.state.settings.beacon_dir)
     try:
         with get_database(request).transaction() as session:
             changes.decide_application(session=session, application_id=application_id, grant=decision == "grant",

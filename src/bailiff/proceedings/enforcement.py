@@ -28,7 +28,7 @@ from bailiff.jurisdictions import Profile
 from bailiff.proceedings.measures import MeasureRules, check_measure
 from bailiff.proceedings.models import Measure, Proceeding
 from bailiff.proceedings.rules import OpeningRules
-from bailiff.proceedings.service import get_for_update as get
+from bailiff.proceedings.service import get
 from bailiff.register import service as register
 
 ACTORS = frozenset({"bailiff_service"})  # the register lets only the service move writs
@@ -75,7 +75,7 @@ def _record(session: Session, proceeding: Proceeding, action: str, actor: Actor,
 def record_receipt(*, session: Session, number: str, received_on: date, actor: Actor, profile: Profile) -> Proceeding:
     """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
     _require_actor(actor)
-    proceeding = get(session=session, number=number)
+    proceeding = get(session=session, number=number, for_update=True)
     if received_on < proceeding.opened_at.date() or received_on > utcnow().date():
         raise ValidationFailed("impossible receipt date", errors=[FieldError(
             "received_on", "receipt.date", "between the opening of the proceeding and today")])
@@ -92,7 +92,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
                   profile: Profile, today: date | None = None) -> Measure:
     """Order an enforcement measure if the law allows it now; otherwise say which rule forbids it."""
     _require_actor(actor)
-    proceeding = get(session=session, number=number)
+    proceeding = get(session=session, number=number, for_update=True)
     if proceeding.status != "open":
         raise Conflict(f"proceeding {number} is {proceeding.status}: no measures")
     rules = MeasureRules.from_profile(profile.raw)
@@ -127,7 +127,7 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
     if not re.search(rf"(?<!\d)({move.article})(?!\d)", ground or ""):
         raise ValidationFailed("the ground must cite the article", errors=[FieldError(
             "ground", "proceeding.ground.article", f"{action}: cite 229-FZ art. {move.article.replace('|', ' or ')}")])
-    proceeding = get(session=session, number=number)
+    proceeding = get(session=session, number=number, for_update=True)
     if proceeding.status not in move.sources:
         raise Conflict(f"proceeding {number} is {proceeding.status}; it cannot be {action}ed",
                        errors=[FieldError("action", "proceeding.transition", f"from {proceeding.status}")])
@@ -151,7 +151,7 @@ def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor)
         one_of(session, Proceeding.register_number, register_numbers),
         Proceeding.status.in_(("open", "suspended")))))
     for number in numbers:
-        proceeding = get(session=session, number=number)
+        proceeding = get(session=session, number=number, for_update=True)
         if proceeding.status not in ("open", "suspended"):
             continue
         old = proceeding.status

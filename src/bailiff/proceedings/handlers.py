@@ -14,7 +14,7 @@ from bailiff.proceedings.service import OPENER, Presentation
 
 def chain_store(settings: Settings) -> ChainStore:
     """Where the local beacon keeps its chain secrets."""
-    return ChainStore(settings.data_dir / "beacon")
+    return ChainStore(settings.beacon_dir)
 
 
 def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> dict[int, str]:

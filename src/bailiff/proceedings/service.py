@@ -188,17 +188,11 @@ def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, n
             r["number"] = rules.number(seq=first + offset, year=now.year, office_id=office_id)
 
 
-def get(*, session: Session, number: str) -> Proceeding:
-    """A proceeding by its national number."""
-    proceeding = session.get(Proceeding, number)
-    if proceeding is None:
-        raise NotFound(f"no proceeding {number}")
-    return proceeding
-
-
-def get_for_update(*, session: Session, number: str) -> Proceeding:
-    """A proceeding, locked for this transaction (PostgreSQL): concurrent changes wait, then re-check."""
-    proceeding = session.get(Proceeding, number, with_for_update=True, populate_existing=True)
+def get(*, session: Session, number: str, for_update: bool = False) -> Proceeding:
+    """A proceeding by its national number; `for_update` locks it for this transaction (PostgreSQL),
+    so concurrent changes wait and then re-check its status."""
+    proceeding = (session.get(Proceeding, number, with_for_update=True, populate_existing=True) if for_update
+                  else session.get(Proceeding, number))
     if proceeding is None:
         raise NotFound(f"no proceeding {number}")
     return proceeding
