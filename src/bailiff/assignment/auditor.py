@@ -15,6 +15,7 @@ from urllib.parse import quote
 from bailiff.assignment import rules
 from bailiff.assignment.beacon import verify_chain_round
 from bailiff.core import merkle
+from bailiff.core.crypto import SCHEMES, canonical_json
 from bailiff.register.auditor import Auditor, Report
 
 
@@ -29,10 +30,20 @@ class AssignmentAuditor(Auditor):
         if not self.check_tree_head(head, key_der, report, "tree_head.signature"):
             return report
         size, root = int(head["tree_size"]), bytes.fromhex(head["root_hash"])
+        self._verify(proceeding_number, size, root, key_der, report, depth=0)
+        return report
+
+    def _verify(self, proceeding_number: str, size: int, root: bytes, key_der: bytes, report: Report, *,
+                depth: int) -> str | None:
+        """Check the latest assignment of one proceeding; returns the bailiff it was proven to give."""
         claimed = self._get("/api/v1/assignments/" + quote(proceeding_number, safe=""))
+        if claimed["kind"] == "join":
+            return self._join(proceeding_number, claimed, size, root, key_der, report, depth=depth)
+        if claimed["kind"] == "override":
+            return self._override(proceeding_number, claimed, size, root, key_der, report)
         commit = self._leaf(int(claimed["commit"]["leaf_index"]), size, root, report, "commit")
         if commit is None:
-            return report
+            return None
         report.add("commit.names_proceeding", commit.get("event") == "assignment.committed"
                    and commit.get("proceeding") == proceeding_number,
                    f"leaf {claimed['commit']['leaf_index']} commits to {commit.get('proceeding')}")
@@ -43,20 +54,62 @@ class AssignmentAuditor(Auditor):
                    f"round {commit['round']} of {commit['beacon']}")
         if claimed["status"] != "drawn":
             report.add("draw.done", False, "committed; the round has not been revealed yet")
-            return report
+            return None
         seed = self._beacon(commit, claimed, size, root, report)
         if seed is None:
-            return report
+            return None
         result = rules.draw(seed=seed, proceeding_number=proceeding_number, eligible=committed)
         logged = self._leaf(int(claimed["result"]["leaf_index"]), size, root, report, "result")
         if logged is None:
-            return report
+            return None
         report.add("result.recomputed", logged.get("bailiff_id") == result.bailiff_id
                    and logged.get("ctr") == result.ctr and int(logged.get("r", -1)) == result.r
                    and logged.get("commit_leaf") == int(claimed["commit"]["leaf_index"])
                    and (claimed.get("bailiff") or {}).get("bailiff_id") == result.bailiff_id,
                    f"recomputed: {result.bailiff_id} (ctr {result.ctr}, r {result.r} of {result.total_weight})")
-        return report
+        return result.bailiff_id
+
+    def _join(self, proceeding_number: str, claimed: dict[str, Any], size: int, root: bytes, key_der: bytes,
+              report: Report, *, depth: int) -> str | None:
+        """A member of a consolidated proceeding: its join leaf, then the lead's own assignment."""
+        joined = self._leaf(int(claimed["result"]["leaf_index"]), size, root, report, "join")
+        if joined is None:
+            return None
+        bailiff = (claimed.get("bailiff") or {}).get("bailiff_id")
+        report.add("join.names_proceeding", joined.get("event") == "assignment.joined"
+                   and joined.get("proceeding") == proceeding_number and joined.get("bailiff_id") == bailiff,
+                   f"{proceeding_number} follows the consolidated proceeding led by {joined.get('lead')} "
+                   f"(229-FZ art. 34)")
+        if depth > 0 or not joined.get("lead"):
+            report.add("join.lead_is_drawn", False, "a lead proceeding must itself be drawn, not joined")
+            return None
+        lead = self._get("/api/v1/assignments/" + quote(str(joined["lead"]), safe=""))
+        report.add("join.lead_assignment", lead["result"]["leaf_index"] == joined.get("lead_assignment_leaf"),
+                   f"the lead's current assignment is the one joined (leaf {joined.get('lead_assignment_leaf')})")
+        proven = self._verify(str(joined["lead"]), size, root, key_der, report, depth=depth + 1)
+        report.add("join.same_bailiff", proven is not None and proven == bailiff,
+                   f"the lead's assignment gives {proven}, the member has {bailiff}")
+        return bailiff if proven == bailiff else None
+
+    def _override(self, proceeding_number: str, claimed: dict[str, Any], size: int, root: bytes, key_der: bytes,
+                  report: Report) -> str | None:
+        """A manual override: not drawn, but signed by the service key and logged with its reason."""
+        leaf = self._leaf(int(claimed["result"]["leaf_index"]), size, root, report, "override")
+        if leaf is None:
+            return None
+        event = {k: v for k, v in leaf.items() if k != "signature"}
+        signature = leaf.get("signature") or {}
+        try:
+            signed = SCHEMES["Ed25519"].verify(key_der, base64.b64decode(signature.get("value", ""), validate=True),
+                                               canonical_json(event))
+        except (ValueError, TypeError):
+            signed = False
+        bailiff = (claimed.get("bailiff") or {}).get("bailiff_id")
+        report.add("override.signed", signed and event.get("event") == "assignment.override"
+                   and event.get("proceeding") == proceeding_number and event.get("to") == bailiff,
+                   f"override to {bailiff}, signed by the service key: {event.get('reason')}")
+        report.add("override.not_drawn", False, "this bailiff was chosen by hand, not drawn (see the fairness report)")
+        return bailiff if signed else None
 
     def _beacon(self, commit: dict[str, Any], claimed: dict[str, Any], size: int, root: bytes,
                 report: Report) -> bytes | None:

@@ -57,6 +57,10 @@ def file_application(*, session: Session, proceeding_number: str, reason: str, a
         raise Forbidden(f"a {actor.role} cannot apply for a change of bailiff; the claimant applies")
     _require_reason(reason)
     current = _current(session, proceeding_number)
+    if current.kind == "join" and current.lead:
+        # A member of a consolidated proceeding has the bailiff of the whole (229-FZ art. 34): the
+        # application is about the consolidated proceeding, and a grant redraws its lead.
+        proceeding_number, current = current.lead, _current(session, current.lead)
     if session.scalar(select(ChangeApplication.id).where(ChangeApplication.proceeding_number == proceeding_number,
                                                          ChangeApplication.status == "pending")) is not None:
         raise Conflict(f"an application for {proceeding_number} is already before the commission")
@@ -117,6 +121,9 @@ def override(*, session: Session, proceeding_number: str, bailiff_id: str, reaso
         raise Forbidden("only an administrator may override a draw")
     _require_reason(reason)
     current = _current(session, proceeding_number)
+    if current.kind == "join":
+        raise Conflict(f"{proceeding_number} is part of the consolidated proceeding led by {current.lead}; "
+                       f"override the lead, its members follow (229-FZ art. 34)")
     bailiff = session.get(Bailiff, bailiff_id)
     if bailiff is None or bailiff.office_id != current.office_id:
         raise ValidationFailed("the bailiff must belong to the proceeding's office",

@@ -70,7 +70,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     proceeding_number: Mapped[str] = mapped_column(String(60))
     seq: Mapped[int] = mapped_column(Integer)  # 0 = first draw, then redraws and overrides
-    kind: Mapped[str] = mapped_column(String(20))  # draw | redraw | override
+    kind: Mapped[str] = mapped_column(String(20))  # draw | redraw | override | join
     reason: Mapped[str] = mapped_column(Text)
     office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"))
     status: Mapped[str] = mapped_column(String(20))  # committed | drawn
@@ -87,6 +87,8 @@ class Assignment(Base):
     drawn_at: Mapped[datetime | None]
     actor: Mapped[str] = mapped_column(String(200))
     closed_at: Mapped[datetime | None]  # the proceeding ended: no more changes of bailiff
+    # kind `join`: the lead proceeding of the consolidated proceeding whose bailiff this one follows.
+    lead: Mapped[str | None] = mapped_column(String(60))
 
 
 class BeaconChain(Base):

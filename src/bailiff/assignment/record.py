@@ -52,7 +52,7 @@ def latest(*, session: Session, limit: int) -> list[dict[str, Any]]:
 def _brief(session: Session, a: Assignment) -> dict[str, Any]:
     bailiff = session.get(Bailiff, a.bailiff_id) if a.bailiff_id else None
     return {"proceeding_number": a.proceeding_number, "seq": a.seq, "kind": a.kind, "reason": a.reason,
-            "office_id": a.office_id, "status": a.status, "eligible": a.eligible, "excluded": a.excluded,
+            "office_id": a.office_id, "status": a.status, "lead": a.lead, "eligible": a.eligible, "excluded": a.excluded,
             "total_weight": sum(int(e["weight"]) for e in a.eligible),
             "beacon": {"source": a.beacon, "round": a.round},
             "commit": {"leaf_index": a.commit_leaf, "at": a.committed_at.isoformat()},

@@ -169,7 +169,7 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
                      "office_id": request.office_id, "status": "committed", "eligible": leaf["eligible"],
                      "excluded": leaf["excluded"], "beacon": chain.source, "round": round_,
                      "commit_leaf": size + len(leaves), "committed_at": now, "bailiff_id": None, "ctr": None,
-                     "r": None, "result_leaf": None, "drawn_at": None, "actor": actor.label, "closed_at": None})
+                     "r": None, "result_leaf": None, "drawn_at": None, "actor": actor.label, "closed_at": None, "lead": None})
         leaves.append(canonical_json(leaf))
     if rows:
         translog.append(session, leaves, tree_size=size)

@@ -28,9 +28,9 @@ def post_receipt(body: ReceiptIn, session: DbSession, actor: CurrentActor, profi
 
 
 @router.post("/proceedings/transitions", summary="Suspend, resume, complete, return or terminate (with the article)")
-def post_status(body: StatusIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def post_status(body: StatusIn, session: DbSession, actor: CurrentActor, profile: CurrentProfile) -> dict[str, Any]:
     p = enforcement.change_status(session=session, number=body.number, action=body.action, ground=body.ground,
-                                  actor=actor)
+                                  actor=actor, profile=profile)
     return service.view(session=session, number=p.number, actor=actor)
 
 

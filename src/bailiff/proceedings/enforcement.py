@@ -40,17 +40,29 @@ class Move:
 
     sources: frozenset[str]
     target: str
-    article: str  # the ground must cite it
     writ_action: str | None
 
 
 MOVES = {
-    "suspend": Move(frozenset({"open"}), "suspended", "39|40", None),       # 229-FZ art. 39, 40
-    "resume": Move(frozenset({"suspended"}), "open", "42", None),           # art. 42
-    "complete": Move(frozenset({"open", "suspended"}), "completed", "47", "complete"),  # art. 47
-    "return": Move(frozenset({"open", "suspended"}), "returned", "46", "return"),       # art. 46
-    "terminate": Move(frozenset({"open", "suspended"}), "terminated", "43", "terminate"),  # art. 43
+    "suspend": Move(frozenset({"open"}), "suspended", None),
+    "resume": Move(frozenset({"suspended"}), "open", None),
+    "complete": Move(frozenset({"open", "suspended"}), "completed", "complete"),
+    "return": Move(frozenset({"open", "suspended"}), "returned", "return"),
+    "terminate": Move(frozenset({"open", "suspended"}), "terminated", "terminate"),
 }
+
+
+def ground_refusal(action: str, ground: str, raw: dict[str, Any]) -> str | None:
+    """What the ground lacks: an article the profile allows for the action (RU 229-FZ: suspension
+    art. 39, 40; resumption 42; completion 47; return 46; termination 43). Where the profile accepts
+    any article (its exact ones are not confirmed), the ground must also name the law."""
+    law, articles = str(raw["proceedings"]["law"]), str(raw["proceedings"]["grounds"][action])
+    text = ground or ""
+    generic = articles == r"\d+"
+    cited = re.search(rf"(?<!\d)({articles})(?!\d)", text.replace(law, ""))
+    if cited is None or (generic and law.lower() not in text.lower()):
+        return f"{action}: cite {law} " + ("and its article" if generic else "art. " + articles.replace("|", " or "))
+    return None
 
 
 def _require_actor(actor: Actor) -> None:
@@ -106,9 +118,12 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
         raise ValidationFailed("the measure is not allowed", errors=[FieldError(r.field, r.rule, r.message)
                                                                      for r in refusals])
     now = utcnow()
-    basis = {"withhold_income": "229-FZ art. 98, 99", "travel_restriction": "229-FZ art. 67",
-             "arrest_accounts": "229-FZ art. 80, 81", "collect_accounts": "229-FZ art. 70",
-             "vehicle_registration_ban": "229-FZ art. 64 part 1 s.17", "seizure": "229-FZ art. 80"}.get(kind, "229-FZ art. 64")
+    basis = rules.basis.get(kind, str(profile.raw["proceedings"]["law"]))
+    if kind == "withhold_income":
+        # The employer's order carries the sum that must stay with the debtor (RU art. 99 part 1.1 on
+        # the debtor's application; KZ art. 95 p.1 always), or null where the claim overrides it.
+        kept = rules.protects_minimum(category=proceeding.category, applied=params.get("debtor_applied") is True)
+        params = {**params, "subsistence_minimum_kept": str(rules.subsistence_minimum) if kept else None}
     leaf = _record(session, proceeding, "measure_ordered", actor, None, {"kind": kind, "params": params, "basis": basis})
     measure = Measure(proceeding_number=number, kind=kind, status="ordered", params=params, basis=basis,
                       ordered_at=now, ordered_by=actor.label, leaf_index=leaf)
@@ -117,16 +132,18 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     return measure
 
 
-def change_status(*, session: Session, number: str, action: str, ground: str, actor: Actor) -> Proceeding:
+def change_status(*, session: Session, number: str, action: str, ground: str, actor: Actor,
+                  profile: Profile) -> Proceeding:
     """Suspend, resume, complete, return or terminate, citing the article; the writ's status follows."""
     _require_actor(actor)
     move = MOVES.get(action)
     if move is None:
         raise ValidationFailed("unknown action", errors=[FieldError("action", "proceeding.action",
                                                                      f"one of {', '.join(MOVES)}")])
-    if not re.search(rf"(?<!\d)({move.article})(?!\d)", ground or ""):
+    missing = ground_refusal(action, ground, profile.raw)
+    if missing:
         raise ValidationFailed("the ground must cite the article", errors=[FieldError(
-            "ground", "proceeding.ground.article", f"{action}: cite 229-FZ art. {move.article.replace('|', ' or ')}")])
+            "ground", "proceeding.ground.article", missing)])
     proceeding = get(session=session, number=number, for_update=True)
     if proceeding.status not in move.sources:
         raise Conflict(f"proceeding {number} is {proceeding.status}; it cannot be {action}ed",
@@ -142,11 +159,10 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
     return proceeding
 
 
-RECALL_GROUND = "229-FZ art. 43 part 2 s.4: the writ was recalled by its issuer (the judicial act was set aside)"
-
-
-def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor) -> list[str]:
-    """Terminate the running proceedings on writs their issuer recalled; the writ stays `recalled`."""
+def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor, profile: Profile) -> list[str]:
+    """Terminate the running proceedings on writs their issuer recalled; the writ stays `recalled`
+    (RU 229-FZ art. 43 part 2 s.4; the ground comes from the profile)."""
+    ground = str(profile.raw["proceedings"]["grounds"]["recall_ground"])
     numbers = list(session.scalars(select(Proceeding.number).where(
         one_of(session, Proceeding.register_number, register_numbers),
         Proceeding.status.in_(("open", "suspended")))))
@@ -155,8 +171,7 @@ def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor)
         if proceeding.status not in ("open", "suspended"):
             continue
         old = proceeding.status
-        proceeding.status, proceeding.ground, proceeding.ended_at = "terminated", RECALL_GROUND, utcnow()
+        proceeding.status, proceeding.ground, proceeding.ended_at = "terminated", ground, utcnow()
         assignment.release(session=session, proceeding_number=number)
-        _record(session, proceeding, "terminate", actor, RECALL_GROUND,
-                {"from": old, "to": "terminated", "ground": RECALL_GROUND})
+        _record(session, proceeding, "terminate", actor, ground, {"from": old, "to": "terminated", "ground": ground})
     return numbers

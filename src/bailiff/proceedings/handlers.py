@@ -23,7 +23,8 @@ def open_presented(database: Database, settings: Settings, deliveries: list[Deli
     recalled = [d.payload["register_number"] for d in deliveries if d.payload.get("to") == "recalled"]
     if recalled:
         with database.transaction() as session:
-            enforcement.end_recalled(session=session, register_numbers=recalled, actor=OPENER)
+            enforcement.end_recalled(session=session, register_numbers=recalled, actor=OPENER,
+                                     profile=load_profile(settings.jurisdiction))
     presented = {d.id: Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
                  for d in deliveries if d.payload.get("to") == "presented"}
     if not presented:
@@ -45,9 +46,25 @@ def draw_committed(database: Database, settings: Settings, deliveries: list[Deli
                 return
 
 
+def follow_leads(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
+    """A proceeding got a bailiff (draw, redraw, override): the members of its consolidated proceeding
+    follow its lead's bailiff (229-FZ art. 34 part 1). Joins themselves change nothing further."""
+    numbers = {d.payload["proceeding"] for d in deliveries if d.payload.get("kind") != "join"}
+    if not numbers:
+        return
+    consolidation = load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation")
+    if not consolidation:
+        return
+    suffix = consolidation["suffix"]
+    with database.transaction() as session:
+        service.join_groups(session=session, groups=service.groups_of(session=session, numbers=numbers),
+                            suffix=suffix, actor=OPENER)
+
+
 def handlers(database: Database, settings: Settings) -> dict[str, list[BatchHandler]]:
     """The outbox handlers of this context, by topic."""
     return {"writ.status_changed": [BatchHandler(lambda ds: open_presented(database, settings, ds))],
-            "assignment.committed": [BatchHandler(lambda ds: draw_committed(database, settings, ds))]}
+            "assignment.committed": [BatchHandler(lambda ds: draw_committed(database, settings, ds))],
+            "proceeding.assigned": [BatchHandler(lambda ds: follow_leads(database, settings, ds))]}
 
 

@@ -25,7 +25,7 @@ class OpeningRules:
     def from_profile(cls, raw: Mapping[str, Any]) -> OpeningRules:
         """Read the rules from a profile's raw data."""
         section = raw["proceedings"]
-        return cls(str(section["number_format"]), int(section["opening_days"]), int(section["voluntary_days"]),
+        return cls(str(section["number_format"]), int(section["opening_days"]), int(section.get("voluntary_days", 0)),
                    frozenset(section.get("calendar", {}).get("holidays", ())))
 
     def number(self, *, seq: int, year: int, office_id: str) -> str:
@@ -37,7 +37,8 @@ class OpeningRules:
         return working_days_after(presented_on, self.opening_days, self.holidays)
 
     def voluntary_deadline(self, received_on: date) -> date:
-        """The last day of voluntary performance (art. 30 part 12: five working days from receipt)."""
+        """The last day of voluntary performance (RU art. 30 part 12: five working days from receipt); the
+        day of receipt itself where the profile sets no such period."""
         return working_days_after(received_on, self.voluntary_days, self.holidays)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bailiff.assignment import consolidation
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacon import ChainStore
 from bailiff.core import audit, outbox, sequences, translog
@@ -50,6 +51,10 @@ class Opening:
 def open_presented(*, session: Session, presentations: Sequence[Presentation], profile: Profile,
                    store: ChainStore, actor: Actor = OPENER) -> Opening:
     """Open a proceeding on each presented writ not opened yet, and commit its draw; idempotent."""
+    if "number_format" not in profile.raw.get("proceedings", {}):
+        # A profile with only what is known (uz, kg): the writ stays presented, nothing is opened.
+        return Opening({p.register_number: f"the {profile.code} profile has no confirmed rules of proceedings yet"
+                        for p in presentations}, [])
     rules = OpeningRules.from_profile(profile.raw)
     fees = FeeRule.from_profile(profile.raw)
     wanted = {p.register_number: p for p in presentations}
@@ -85,7 +90,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         office_id = p.department if p.department in offices else office_for_address(
             debtor.get("address"), sorted(offices.items()))
         if office_id is None:
-            not_opened[p.register_number] = "no department serves the debtor's address (229-FZ art. 33)"
+            not_opened[p.register_number] = "no office serves the debtor's address (the debtor's place: RU 229-FZ art. 33)"
             continue
         rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now, profile.raw))
     if rows:
@@ -96,7 +101,10 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             "office": r["office_id"], "at": to_millis(now)}) for r in rows], tree_size=size)
         for offset, r in enumerate(rows):
             r["leaf_index"] = size + offset
-        _consolidate(session, rows, profile.raw["proceedings"]["consolidation"]["suffix"])
+        # Art. 34 (RU); a profile without [proceedings.consolidation] joins nothing.
+        suffix = (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
+        if suffix:
+            _consolidate(session, rows, suffix)
         insert_rows(session, Proceeding.__table__, rows)
         for office_id in sorted({r["office_id"] for r in rows}):
             moved = register.transition_many(
@@ -114,10 +122,15 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                                                at=now, payload={"proceeding": r["number"], "office": r["office_id"],
                                                                 "register_number": r["register_number"]})
                               for r in rows])
+        # A member of a consolidated proceeding is not drawn: it takes its lead's bailiff (art. 34).
         refused = assignment.commit(session=session, store=store, actor=actor, requests=[
-            assignment.Request(r["number"], r["office_id"]) for r in rows])
+            assignment.Request(r["number"], r["office_id"]) for r in rows
+            if r["consolidation"] is None or r["consolidation"] == f"{r['number']}{suffix}"])
         for number, why in refused.items():
             not_opened[number] = f"opened, but no bailiff can be drawn: {why}"
+        if suffix:
+            join_groups(session=session, groups={r["consolidation"] for r in rows if r["consolidation"]},
+                        suffix=suffix, actor=actor)
     if not_opened:
         audit.record(session, [audit.audit_row(actor=actor, action="proceeding.not_opened", subject_type="writ",
                                                subject_id=key, reason=why, at=now) for key, why in not_opened.items()])
@@ -130,14 +143,15 @@ def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, r
     claim = document.get("claim", {})
     debtor_kind = "organization" if document["debtors"][0].get("kind") == "organization" else "person"
     amount = Decimal(claim["amount"]) if claim.get("kind", "money") == "money" and claim.get("amount") else None
-    fee = fees.fee(amount=amount, category=claim.get("category"), debtor_kind=debtor_kind)
+    fee = fees.fee(amount=amount, category=claim.get("category"), debtor_kind=debtor_kind,
+                   claim_kind=claim.get("kind", "money"))
     return {"register_number": p.register_number, "office_id": office_id, "status": "open",
             "debtor_person_id": person_id, "debtor_entity_id": entity_id, "debtor_confirmed": confirmed,
             "amount": claim.get("amount"), "currency": claim.get("currency"), "presented_at": p.presented_at,
             "opened_at": now, "opening_deadline": rules.opening_deadline(p.presented_at.date()), "note": None,
             "category": claim.get("category"), "debtor_kind": debtor_kind,
             "fee": None if fee is None else str(fee),
-            "fee_rule": f"{fees.source}, in force {fees.effective}" if fee is not None else None,
+            "fee_rule": f"{fees.source}, in force {fees.effective}; charged {fees.charged}" if fee is not None else None,
             "order_received_on": None, "voluntary_deadline": None, "ended_at": None, "ground": None,
             "priority": priority(claim.get("category"), rules_raw), "consolidation": None}
 
@@ -176,6 +190,27 @@ def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> N
             p.consolidation = name
         for r in new:
             r["consolidation"] = name
+
+
+def join_groups(*, session: Session, groups: set[str], suffix: str, actor: Actor) -> list[str]:
+    """Give every running member of these consolidated proceedings its lead's bailiff (229-FZ art. 34
+    part 1: one bailiff conducts a consolidated proceeding); members whose lead is not drawn yet wait."""
+    if not groups:
+        return []
+    members = session.execute(select(Proceeding.number, Proceeding.consolidation, Proceeding.office_id).where(
+        one_of(session, Proceeding.consolidation, groups), Proceeding.status.in_(("open", "suspended")))
+        .order_by(Proceeding.number)).all()
+    return consolidation.join(session=session, actor=actor, members=[
+        (number, group.removesuffix(suffix), office_id) for number, group, office_id in members
+        if group.endswith(suffix) and number != group.removesuffix(suffix)])
+
+
+def groups_of(*, session: Session, numbers: set[str]) -> set[str]:
+    """The consolidated proceedings these proceedings belong to."""
+    if not numbers:
+        return set()
+    return {c for c in session.scalars(select(Proceeding.consolidation).where(
+        one_of(session, Proceeding.number, numbers), Proceeding.consolidation.is_not(None)))}
 
 
 def _number(session: Session, rows: list[dict[str, Any]], rules: OpeningRules, now: datetime) -> None:

@@ -141,7 +141,7 @@ def document_errors(doc: WritDocument, *, profile: Profile, today: date) -> list
                        f"this register serves {profile.code}, not {doc.jurisdiction}"))
     if doc.type not in profile.writ_types:
         add(FieldError("document.type", "writ.type.known",
-                       f"one of {', '.join(sorted(profile.writ_types))} (229-FZ art. 12)"))
+                       f"one of {', '.join(sorted(profile.writ_types))} ({profile.raw['writs'].get('source', 'the profile')})"))
     if doc.decision_date > today:
         add(FieldError("document.decision_date", "dates.decision_in_future", f"{doc.decision_date} is after today {today}"))
     if doc.issue_date < doc.decision_date:

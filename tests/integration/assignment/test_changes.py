@@ -102,7 +102,7 @@ def test_fairness_flags_small_sets_and_last_minute_absences(client: TestClient, 
                                        ends_on=date.today() + timedelta(days=2), reason="called away",
                                        actor=CLI_ADMIN)
     for _ in range(3):
-        present(client, court, bailiffs, office)
+        present(client, court, bailiffs, office, own_debtor=True)
     drain(database, settings)
     report = client.get(f"/api/v1/stats/fairness?office={office}").json()
     assert report["offices"][office]["draws"] == 3

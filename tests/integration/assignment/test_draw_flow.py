@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from bailiff.core.actor import CLI_ADMIN
 from bailiff.core.audit import AuditEvent
 from bailiff.core.db import Database
 from bailiff.core.errors import Forbidden
+from bailiff.identity.identifiers import make_inn_person
 from bailiff.core.worker import run_once
 from bailiff.proceedings.models import Proceeding
 from bailiff.subscriptions import all_handlers
@@ -38,8 +40,14 @@ def make_office(database: Database, capacities: list[int]) -> tuple[str, list[st
     return office, ids
 
 
-def present(client: TestClient, court: Issuer, bailiffs: Issuer, office: str) -> str:
-    number = client.post("/api/v1/writs", json=court.envelope(), headers=court.headers).json()["register_number"]
+def present(client: TestClient, court: Issuer, bailiffs: Issuer, office: str, *, own_debtor: bool = False) -> str:
+    """Register and present the example writ; `own_debtor` gives it a debtor of its own (a fresh INN), so
+    that it is not consolidated with the others (229-FZ art. 34)."""
+    changes = {}
+    if own_debtor:
+        debtor = {**court.document()["debtors"][0], "identifiers": {"inn": make_inn_person(random.Random())}}
+        changes["debtors"] = [debtor]
+    number = client.post("/api/v1/writs", json=court.envelope(**changes), headers=court.headers).json()["register_number"]
     response = client.post(f"/api/v1/writs/{number}/transitions", headers=bailiffs.headers,
                            json={"action": "present", "reason": "presented by the creditor", "department": office})
     assert response.status_code == 200, response.text

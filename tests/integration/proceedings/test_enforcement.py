@@ -10,9 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from bailiff.assignment.auditor import AssignmentAuditor
 from bailiff.assignment.models import Bailiff
 from bailiff.config import Settings
-from bailiff.core.actor import Actor
+from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.errors import Conflict
 from bailiff.core.db import Database
 from bailiff.identity.models import PartyLink
 from bailiff.jurisdictions import load_profile
@@ -68,6 +70,11 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
                                             params={"percent": 50}, actor=service_actor,
                                             profile=load_profile("ru"), today=deadline + timedelta(days=1))
         assert measure.basis == "229-FZ art. 98, 99"
+        assert measure.params["subsistence_minimum_kept"] is None  # no application by the debtor (art. 99 part 1.1)
+        applied = enforcement.order_measure(session=session, number=number, kind="withhold_income",
+                                            params={"percent": 50, "debtor_applied": True}, actor=service_actor,
+                                            profile=load_profile("ru"), today=deadline + timedelta(days=1))
+        assert applied.params["subsistence_minimum_kept"] == "20644"
 
     drawn = client.get("/api/v1/assignments/" + quote(number, safe="")).json()["bailiff"]["bailiff_id"]
     with database.reading() as session:
@@ -132,6 +139,57 @@ def test_proceedings_against_one_confirmed_debtor_are_consolidated(
     a, b = proceeding_of(database, first), proceeding_of(database, second)
     assert a.consolidation == b.consolidation == a.number + "-СД"  # 229-FZ art. 34
     assert a.priority == b.priority == 4  # a loan: the fourth order of art. 111
+
+
+def test_members_of_a_consolidated_proceeding_follow_the_leads_bailiff(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, ids = make_office(database, [50, 50, 50, 50])
+    lead = proceeding_of(database, (present(client, court, bailiffs, office), drain(database, settings))[0]).number
+    # Two more writs against the same debtor arrive in one batch, a third later: none is drawn on its own.
+    later = [present(client, court, bailiffs, office) for _ in range(2)]
+    drain(database, settings)
+    later.append(present(client, court, bailiffs, office))
+    drain(database, settings)
+    members = [proceeding_of(database, n).number for n in later]
+
+    def record(number: str) -> dict:
+        return client.get("/api/v1/assignments/" + quote(number, safe="")).json()
+
+    owner = record(lead)["bailiff"]["bailiff_id"]
+    for number in members:
+        joined = record(number)
+        assert joined["kind"] == "join" and joined["lead"] == lead and joined["eligible"] == []
+        assert joined["bailiff"]["bailiff_id"] == owner and joined["history"] == []  # never drawn on its own
+    with database.reading() as session:
+        loads = {b: session.get(Bailiff, b).open_cases for b in ids}
+    assert loads[owner] == 4 and sum(loads.values()) == 4  # each member counts in its bailiff's workload
+    report = AssignmentAuditor("http://testserver", client=client).verify(members[0])
+    assert report.ok, report.checks
+    assert {"join.names_proceeding", "join.same_bailiff", "result.recomputed"} <= {c["check"] for c in report.checks}
+
+    # An application against a member is about the consolidated proceeding: the grant redraws the lead
+    # without its bailiff, and every member follows.
+    claimant, commission = make_org(database, "claimant"), make_org(database, "commission")
+    filed = client.post("/api/v1/change-applications", headers=claimant.headers,
+                        json={"proceeding_number": members[1], "reason": "no action for two months"})
+    assert filed.status_code == 201 and filed.json()["proceeding_number"] == lead
+    decided = client.post(f"/api/v1/change-applications/{filed.json()['id']}/decision", headers=commission.headers,
+                          json={"grant": True, "reason": "inaction confirmed"})
+    assert decided.status_code == 200, decided.text
+    drain(database, settings)
+    new_owner = record(lead)["bailiff"]["bailiff_id"]
+    assert record(lead)["kind"] == "redraw" and new_owner != owner
+    assert {record(n)["bailiff"]["bailiff_id"] for n in members} == {new_owner}
+    with database.reading() as session:
+        assert session.get(Bailiff, new_owner).open_cases == 4 and session.get(Bailiff, owner).open_cases == 0
+    assert AssignmentAuditor("http://testserver", client=client).verify(members[2]).ok
+    # A member's bailiff is not overridden on its own.
+    with database.transaction() as session:
+        from bailiff.assignment import changes
+        from bailiff.core.crypto import SigningKey
+        with pytest.raises(Conflict, match="consolidated"):
+            changes.override(session=session, proceeding_number=members[0], bailiff_id=owner, reason="by hand",
+                             actor=CLI_ADMIN, key=SigningKey.load_or_create(settings.service_key_path))
 
 
 def test_opening_waits_for_the_debtor_to_be_identified(client: TestClient, database: Database, settings: Settings,

@@ -72,3 +72,63 @@ def test_income_protection_leaves_the_subsistence_minimum() -> None:
     assert withholding(income=income, percent=50, protect_minimum=False, minimum=minimum) == (income / 2).quantize(Decimal("0.01"))
     assert withholding(income=income, percent=50, protect_minimum=True, minimum=minimum) == Decimal("5000")
     assert withholding(income=minimum - 1, percent=50, protect_minimum=True, minimum=minimum) == Decimal("0")
+
+
+KZ = load_profile("kz").raw
+MCI = Decimal("4325")  # МРП 2026, the kz profile's [units]
+
+
+def test_kazakh_fee_follows_the_art_118_bands_with_its_cap() -> None:
+    fee = FeeRule.from_profile(KZ)
+    assert fee.fee(amount=60 * MCI, category="loan", debtor_kind="person") == 60 * MCI * Decimal("0.25")
+    assert fee.fee(amount=60 * MCI + 1, category="loan", debtor_kind="person") == \
+        ((60 * MCI + 1) * Decimal("0.20")).quantize(Decimal("0.01"))
+    assert fee.fee(amount=20001 * MCI, category="loan", debtor_kind="organization") == \
+        (20001 * MCI * Decimal("0.03")).quantize(Decimal("0.01"))
+    # 3% of a billion tenge is above 10,000 МРП: the cap of art. 118 p.1.
+    assert fee.fee(amount=Decimal("2000000000"), category="loan", debtor_kind="organization") == 10000 * MCI
+    assert fee.fee(amount=None, category="eviction", debtor_kind="person", claim_kind="non_monetary") == 50 * MCI
+    assert fee.fee(amount=None, category="eviction", debtor_kind="organization",
+                   claim_kind="non_monetary") == 100 * MCI
+    assert fee.fee(amount=Decimal("50000"), category="alimony", debtor_kind="person") is None
+    # The Russian profile charges no fee it does not model on a non-monetary claim.
+    assert FeeRule.from_profile(RU).fee(amount=None, category="eviction", debtor_kind="person",
+                                        claim_kind="non_monetary") is None
+
+
+def test_kazakh_measures_name_261_iv() -> None:
+    rules = MeasureRules.from_profile(KZ)
+    assert rules.travel_threshold == 40 * MCI
+    refused = check_measure(kind="travel_restriction", rules=rules, today=date(2026, 3, 10), voluntary_deadline=None,
+                            debt=40 * MCI, category="loan", params={})
+    assert [(r.rule, "261-IV art. 33" in r.message) for r in refused] == [("measure.travel.threshold", True)]
+    assert check_measure(kind="travel_restriction", rules=rules, today=date(2026, 3, 10), voluntary_deadline=None,
+                         debt=40 * MCI + 1, category="loan", params={}) == []
+    assert {r.rule for r in check_measure(kind="withhold_income", rules=rules, today=date(2026, 3, 10),
+                                          voluntary_deadline=None, debt=MCI, category="alimony",
+                                          params={"percent": 70})} == {"measure.withhold.cap"}
+    # Art. 95 p.1: the subsistence minimum stays without an application, except on alimony.
+    assert rules.protects_minimum(category="loan", applied=False)
+    assert not rules.protects_minimum(category="alimony", applied=True)
+    ru = MeasureRules.from_profile(RU)
+    assert not ru.protects_minimum(category="loan", applied=False) and ru.protects_minimum(category="loan", applied=True)
+
+
+def test_grounds_cite_the_profiles_law() -> None:
+    from bailiff.proceedings.enforcement import ground_refusal
+
+    assert ground_refusal("suspend", "229-FZ art. 40 part 1 s.1", RU) is None
+    assert ground_refusal("suspend", "art. 42", RU) == "suspend: cite 229-FZ art. 39 or 40"
+    assert ground_refusal("terminate", "261-IV ст. 49", KZ) is None
+    assert ground_refusal("terminate", "ст. 49", KZ) == "terminate: cite 261-IV and its article"
+    assert ground_refusal("terminate", "261-IV", KZ) is not None  # the law alone cites no article
+    assert ground_refusal("return", "261-IV art. 12", KZ) is not None
+
+
+def test_every_profile_loads_and_cites_its_sources() -> None:
+    for code in ("ru", "kz", "uz", "kg"):
+        profile = load_profile(code)
+        assert profile.code == code.upper() and profile.raw["proceedings"]["law"]
+        for unit in profile.raw.get("units", {}).values():  # each figure with its source and date
+            assert unit["source"] and unit["effective"] and Decimal(unit["value"]) > 0
+    assert "number_format" not in load_profile("uz").raw["proceedings"]  # proceedings wait for confirmed rules

@@ -1,0 +1,95 @@
+"""One bailiff for a consolidated proceeding: members follow the bailiff of the group's lead proceeding.
+
+RU 229-FZ art. 34 part 1: proceedings against one debtor are joined into a consolidated proceeding,
+which one bailiff conducts. A member is therefore not drawn on its own; it is *joined* to the bailiff
+its lead proceeding was drawn (or redrawn, or overridden) to. Each join is a log leaf that names the
+lead proceeding and the leaf of the lead's assignment, so an outsider checks a member by checking
+the lead's draw (`bailiff verify-assignment` does).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bailiff.assignment.models import Assignment, Bailiff
+from bailiff.core import audit, outbox, translog
+from bailiff.core.actor import Actor
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import canonical_json
+from bailiff.core.db import insert_rows, one_of
+
+RULE = "229-FZ art. 34 part 1: a consolidated proceeding is conducted by one bailiff"
+
+
+def _latest(session: Session, numbers: set[str]) -> dict[str, Assignment]:
+    """The newest assignment row of each proceeding (committed or drawn)."""
+    if not numbers:
+        return {}
+    newest = (select(Assignment.proceeding_number, func.max(Assignment.seq).label("seq"))
+              .where(one_of(session, Assignment.proceeding_number, numbers))
+              .group_by(Assignment.proceeding_number).subquery())
+    rows = session.scalars(select(Assignment).join(newest, (Assignment.proceeding_number == newest.c.proceeding_number)
+                                                   & (Assignment.seq == newest.c.seq)))
+    return {a.proceeding_number: a for a in rows}
+
+
+def join(*, session: Session, members: Sequence[tuple[str, str, str]], actor: Actor) -> list[str]:
+    """Give each (member, lead, office) the lead's current bailiff; returns the members joined now.
+
+    A member whose lead has no drawn bailiff yet waits (it is joined when the lead is drawn); a member
+    already with the lead's bailiff is left alone; an ended member (closed assignment) never moves.
+    """
+    if not members:
+        return []
+    latest = _latest(session, {m for m, _, _ in members} | {lead for _, lead, _ in members})
+    todo = []
+    for member, lead, office_id in members:
+        lead_row = latest.get(lead)
+        if lead_row is None or lead_row.status != "drawn" or lead_row.bailiff_id is None or member == lead:
+            continue
+        mine = latest.get(member)
+        if mine is not None and (mine.closed_at is not None or mine.status != "drawn"
+                                 or mine.bailiff_id == lead_row.bailiff_id):
+            continue  # ended, still being drawn on its own, or already with the group's bailiff
+        todo.append((member, lead_row, office_id, mine))
+    if not todo:
+        return []
+    size = translog.lock(session)
+    now = utcnow()
+    leaves, rows = [], []
+    load: dict[str, int] = defaultdict(int)
+    for offset, (member, lead_row, office_id, mine) in enumerate(todo):
+        leaves.append(canonical_json({
+            "v": 1, "event": "assignment.joined", "proceeding": member, "lead": lead_row.proceeding_number,
+            "lead_assignment_leaf": lead_row.result_leaf, "bailiff_id": lead_row.bailiff_id,
+            "from": mine.bailiff_id if mine else None, "rule": RULE, "at": to_millis(now)}))
+        rows.append({"proceeding_number": member, "kind": "join", "seq": (mine.seq + 1) if mine else 0,
+                     "reason": f"consolidated with {lead_row.proceeding_number} ({RULE})", "office_id": office_id,
+                     "status": "drawn", "eligible": [], "excluded": [], "beacon": None, "round": None,
+                     "commit_leaf": size + offset, "committed_at": now, "bailiff_id": lead_row.bailiff_id,
+                     "ctr": None, "r": None, "result_leaf": size + offset, "drawn_at": now, "actor": actor.label,
+                     "closed_at": None, "lead": lead_row.proceeding_number})
+        load[lead_row.bailiff_id] += 1
+        if mine is not None and mine.bailiff_id:
+            load[mine.bailiff_id] -= 1
+    translog.append(session, leaves, tree_size=size)
+    insert_rows(session, Assignment.__table__, rows)
+    for bailiff_id, delta in load.items():
+        if delta > 0:
+            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id).values(open_cases=Bailiff.open_cases + delta))
+        elif delta < 0:
+            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id, Bailiff.open_cases >= -delta)
+                            .values(open_cases=Bailiff.open_cases + delta))
+    audit.record(session, [audit.audit_row(actor=actor, action="assignment.joined", subject_type="proceeding",
+                                           subject_id=r["proceeding_number"], reason=r["reason"],
+                                           log_leaf_index=r["result_leaf"], at=now,
+                                           details={"bailiff": r["bailiff_id"]}) for r in rows])
+    outbox.emit(session, [outbox.event_row(topic="proceeding.assigned", at=now,
+                                           key=f"proceeding.assigned:join:{r['result_leaf']}",
+                                           payload={"proceeding": r["proceeding_number"], "bailiff_id": r["bailiff_id"],
+                                                    "kind": "join", "result_leaf": r["result_leaf"]}) for r in rows])
+    return [r["proceeding_number"] for r in rows]
