@@ -108,10 +108,17 @@ def file_unavailability(*, session: Session, bailiff_id: str, kind: str, starts_
     return row
 
 
-def office_localities(*, session: Session) -> dict[str, list[str]]:
-    """Every office with the address words it serves."""
-    return {office_id: list(localities or []) for office_id, localities in session.execute(
-        select(Office.id, Office.localities))}
+# The kind of office each mode distributes among: RU `state` departments (229-FZ art. 33), KZ
+# `private` regional chambers of private bailiffs (rules of distribution, MoJ order No. 652).
+OFFICE_KIND = {"state": "department", "private": "chamber"}
+
+
+def office_localities(*, session: Session, mode: str | None = None) -> dict[str, list[str]]:
+    """Every office (of the mode's kind) with the address words it serves."""
+    query = select(Office.id, Office.localities)
+    if mode is not None:
+        query = query.where(Office.kind == OFFICE_KIND[mode])
+    return {office_id: list(localities or []) for office_id, localities in session.execute(query)}
 
 
 def eligible(*, session: Session, office_ids: Sequence[str], on: date) -> dict[str, list[rules.Eligible]]:

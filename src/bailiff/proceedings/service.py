@@ -69,7 +69,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     # The log lock first: statuses read under it cannot change (a recall waits) before the writs move.
     translog.lock(session)
     documents = register.documents(session=session, register_numbers=[p.register_number for p in todo])
-    offices = assignment.office_localities(session=session)
+    offices = assignment.office_localities(session=session, mode=profile.raw["assignment"]["mode"])
     now = utcnow()
     not_opened: dict[str, str] = {}
     waiting: list[str] = []

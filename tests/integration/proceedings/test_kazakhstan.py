@@ -50,6 +50,11 @@ def kz(backend: str, data_dir: Path) -> Iterator[Deployment]:
     with database.transaction() as session:  # the Almaty regional chamber of private bailiffs
         assignment.add_office(session=session, office_id="ALA", name="Палата ЧСИ г. Алматы", region="75",
                               kind="chamber", localities=["алматы"], actor=CLI_ADMIN)
+        # A state department that matches the address better: private mode distributes among chambers only.
+        assignment.add_office(session=session, office_id="ALA-D", name="Отдел ДОЮ", region="75",
+                              kind="department", localities=["алматы ул абая"], actor=CLI_ADMIN)
+        assignment.add_bailiff(session=session, bailiff_id="ALA-D-001", name="ГСИ", office_id="ALA-D",
+                               capacity=100, actor=CLI_ADMIN)
         for n in range(1, 4):
             assignment.add_bailiff(session=session, bailiff_id=f"ALA-{n:03d}", name=f"ЧСИ {n}", office_id="ALA",
                                    capacity=100, head=n == 1, actor=CLI_ADMIN)
