@@ -23,6 +23,14 @@ class Settings:
     # Outbox delivery: how many times an event is retried before it is parked for an operator.
     outbox_max_attempts: int = 12
     webhook_timeout_seconds: float = 10.0
+    # Randomness of the draws: `local` (a hash chain anchored in the log, the embedded default) or
+    # `drand` (a drand relay; the chain is pinned here, quicknet by default, never read from the relay).
+    beacon: str = "local"
+    drand_url: str = "https://api.drand.sh"
+    drand_chain: str = ""  # chain hash; empty = quicknet
+    drand_public_key: str = ""
+    drand_genesis: int = 0
+    drand_period: int = 0
 
     @property
     def service_key_path(self) -> Path:
@@ -54,4 +62,10 @@ def load_settings() -> Settings:
         public_url=os.environ.get("BAILIFF_PUBLIC_URL", "http://127.0.0.1:8000"),
         outbox_max_attempts=int(os.environ.get("BAILIFF_OUTBOX_MAX_ATTEMPTS", "12")),
         webhook_timeout_seconds=float(os.environ.get("BAILIFF_WEBHOOK_TIMEOUT", "10")),
+        beacon=os.environ.get("BAILIFF_BEACON", "local").lower(),
+        drand_url=os.environ.get("BAILIFF_DRAND_URL", "https://api.drand.sh"),
+        drand_chain=os.environ.get("BAILIFF_DRAND_CHAIN", ""),
+        drand_public_key=os.environ.get("BAILIFF_DRAND_PUBLIC_KEY", ""),
+        drand_genesis=int(os.environ.get("BAILIFF_DRAND_GENESIS", "0")),
+        drand_period=int(os.environ.get("BAILIFF_DRAND_PERIOD", "0")),
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, record
-from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.beacons import beacon_store
 from bailiff.assignment.models import ChangeApplication
 from bailiff.assignment.schemas import ChangeApplicationIn, DecisionIn
 from bailiff.web.deps import CurrentActor, DbSession, ReadSession
@@ -57,7 +57,7 @@ def list_change_applications(session: ReadSession, actor: CurrentActor,
 @router.post("/change-applications/{application_id}/decision", summary="The commission grants or rejects")
 def post_decision(application_id: Annotated[int, Path(ge=1, le=2**62)], body: DecisionIn, session: DbSession,
                   actor: CurrentActor, request: Request) -> dict[str, Any]:
-    store = ChainStore(request.app.state.settings.beacon_dir)
+    store = beacon_store(request.app.state.settings)
     return _application(changes.decide_application(session=session, application_id=application_id, grant=body.grant,
                                                    reason=body.reason, actor=actor, store=store))
 

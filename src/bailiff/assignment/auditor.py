@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 from bailiff.assignment import rules
 from bailiff.assignment.beacon import verify_chain_round
+from bailiff.assignment.drand import QUICKNET_HASH, QUICKNET_KEY, verify_round
+from bailiff.assignment.drand import randomness as drand_randomness
 from bailiff.core import merkle
 from bailiff.core.crypto import SCHEMES, canonical_json
 from bailiff.register.auditor import Auditor, Report
@@ -21,6 +23,11 @@ from bailiff.register.auditor import Auditor, Report
 
 class AssignmentAuditor(Auditor):
     """Checks one proceeding's draw against one server's public endpoints."""
+
+    def __init__(self, server: str, *, drand_keys: dict[str, bytes] | None = None, **kwargs: Any) -> None:
+        super().__init__(server, **kwargs)
+        # The drand chains this auditor trusts, by chain hash: quicknet's key, and any passed in.
+        self.drand_keys = {QUICKNET_HASH: bytes.fromhex(QUICKNET_KEY), **(drand_keys or {})}
 
     def verify(self, proceeding_number: str) -> Report:
         """Run every check; the report says which passed."""
@@ -114,13 +121,16 @@ class AssignmentAuditor(Auditor):
     def _beacon(self, commit: dict[str, Any], claimed: dict[str, Any], size: int, root: bytes,
                 report: Report) -> bytes | None:
         beacon = claimed["beacon"]
-        if not str(commit["beacon"]).startswith("local-chain:"):
-            report.add("beacon.kind", False, f"this auditor knows local hash chains, not {commit['beacon']}")
+        drand = str(commit["beacon"]).startswith("drand:")
+        if not drand and not str(commit["beacon"]).startswith("local-chain:"):
+            report.add("beacon.kind", False, f"this auditor knows local hash chains and drand, not {commit['beacon']}")
             return None
         anchor_leaf = self._leaf(int(beacon["anchor_leaf"]), size, root, report, "beacon.anchor")
         reveal_leaf = self._leaf(int(beacon["reveal_leaf"]), size, root, report, "beacon.reveal")
         if anchor_leaf is None or reveal_leaf is None:
             return None
+        if drand:
+            return self._drand(commit, claimed, anchor_leaf, reveal_leaf, report)
         value = bytes.fromhex(reveal_leaf["value"])
         anchor = bytes.fromhex(anchor_leaf["anchor"])
         # The chain is the one the commitment itself named (its anchor and the leaf that logged it),
@@ -137,6 +147,36 @@ class AssignmentAuditor(Auditor):
                    < int(beacon["reveal_leaf"]),
                    f"anchor (leaf {beacon['anchor_leaf']}) < commit (leaf {claimed['commit']['leaf_index']}) "
                    f"< reveal (leaf {beacon['reveal_leaf']}): the list was fixed before the round existed")
+        return value
+
+    def _drand(self, commit: dict[str, Any], claimed: dict[str, Any], anchor_leaf: dict[str, Any],
+               reveal_leaf: dict[str, Any], report: Report) -> bytes | None:
+        """A drand round: the chain's key is the auditor's own pin (quicknet's unless told otherwise), the
+        signature verifies, and the commitment was logged before the network published the round."""
+        beacon, round_ = claimed["beacon"], int(commit["round"])
+        chain_hash = str(anchor_leaf.get("anchor"))
+        pinned = self.drand_keys.get(chain_hash)
+        report.add("beacon.committed_chain", anchor_leaf.get("event") == "beacon.anchored"
+                   and commit.get("beacon_anchor_leaf") == int(beacon["anchor_leaf"])
+                   and commit.get("beacon_anchor") == chain_hash and anchor_leaf.get("beacon") == commit["beacon"],
+                   f"the commitment names drand chain {chain_hash[:16]}... anchored at leaf {beacon['anchor_leaf']}")
+        report.add("beacon.drand_key", pinned is not None and anchor_leaf.get("public_key") == pinned.hex(),
+                   "the logged public key is the one this auditor pins for the chain" if pinned is not None
+                   else f"no public key pinned for drand chain {chain_hash[:16]}... (pass --drand-key)")
+        try:
+            signature = bytes.fromhex(str(reveal_leaf.get("signature")))
+            value = bytes.fromhex(str(reveal_leaf["value"]))
+        except ValueError:
+            signature, value = b"", b""
+        report.add("beacon.drand_signature", pinned is not None and reveal_leaf.get("round") == round_
+                   and verify_round(public_key=pinned, round_=round_, signature=signature)
+                   and value == drand_randomness(signature),
+                   f"round {round_}'s BLS signature verifies and its SHA-256 is the value used")
+        published = int(anchor_leaf.get("genesis_time", 0)) + (round_ - 1) * int(anchor_leaf.get("period", 0))
+        committed_at = int(commit.get("at", 2**62)) / 1000
+        report.add("beacon.order", int(beacon["anchor_leaf"]) < int(claimed["commit"]["leaf_index"])
+                   < int(beacon["reveal_leaf"]) and committed_at < published,
+                   f"committed at {committed_at:.3f}, before round {round_} was published at {published}")
         return value
 
     def _leaf(self, index: int, size: int, root: bytes, report: Report, name: str) -> dict[str, Any] | None:

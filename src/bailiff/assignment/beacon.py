@@ -9,7 +9,7 @@ the log's order proves that a draw's commitment came before its round existed.
 What a hash chain cannot prevent: its operator knows the future values. It cannot change them (the
 anchor fixes the chain), and rounds are used strictly in order, every revealed round by at least
 one commitment, so skipping an unwelcome round would show in the log. A drand network (League of
-Entropy) removes even that trust; `DrandBeacon` is the production implementation to add.
+Entropy) removes even that trust: `bailiff.assignment.drand.DrandStore` is the production beacon.
 """
 
 from __future__ import annotations
@@ -115,6 +115,43 @@ class ChainStore:
                 raise BeaconError(f"{path.name} does not hash to its anchor")
             self._loaded[key] = chain
         return self._loaded[key]
+
+    # The beacon interface the assignment service uses (`DrandStore` has the same methods).
+
+    def chain_of(self, anchor: bytes) -> HashChain:
+        """The chain an anchor names."""
+        return self.load(anchor)
+
+    @staticmethod
+    def serves(source: str) -> bool:
+        """Whether rounds of this source come from here."""
+        return source.startswith("local-chain:")
+
+    def can_reveal(self, source: str) -> bool:
+        """Whether this store can reveal rounds of the source (committed under any beacon)."""
+        return self.serves(source)
+
+    @staticmethod
+    def anchor_event(chain: HashChain) -> dict[str, object]:
+        """The log leaf that anchors a new chain before any of its rounds is used."""
+        return {"v": 1, "event": "beacon.anchored", "beacon": chain.source, "anchor": chain.anchor.hex(),
+                "length": chain.length, "hash": "SHA-256", "rule": "sha256(v_i) == v_(i-1)"}
+
+    @staticmethod
+    def next_round(last_revealed: int) -> int:
+        """Rounds of a hash chain are used strictly in order."""
+        return last_revealed + 1
+
+    @staticmethod
+    def ready_in(source: str, round_: int) -> float:
+        """A chain's rounds can be revealed at once (after the commitment's transaction)."""
+        return 0.0
+
+    def reveal(self, source: str, anchor: bytes, round_: int) -> tuple[bytes, dict[str, object]]:
+        """The round's value (nothing else goes into the reveal leaf)."""
+        if not self.serves(source):
+            raise BeaconError(f"rounds of {source} do not come from the local chain store")
+        return self.load(anchor).value(round_), {}
 
     @staticmethod
     def _secret_of(chain: HashChain) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import service
-from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.beacons import BeaconStore
 from bailiff.assignment.models import Assignment, Bailiff, ChangeApplication
 from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
@@ -84,7 +84,7 @@ def require_decider(actor: Actor) -> None:
 
 
 def decide_application(*, session: Session, application_id: int, grant: bool, reason: str, actor: Actor,
-                       store: ChainStore) -> ChangeApplication:
+                       store: BeaconStore) -> ChangeApplication:
     """The commission grants (a fresh draw without the bailiff replaced) or rejects, with reasons."""
     require_decider(actor)
     _require_reason(reason)

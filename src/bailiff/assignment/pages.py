@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, service
-from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.beacons import beacon_store
 from bailiff.assignment.models import ChangeApplication
 from bailiff.core.errors import BailiffError, Forbidden
 from bailiff.proceedings import service as proceedings
@@ -74,7 +74,7 @@ def commission(request: Request, actor: PageActor, error: str | None = None) -> 
 @router.post("/commission/{application_id}", response_class=HTMLResponse)
 def decide(application_id: int, request: Request, actor: PageActor, decision: Annotated[str, Form()],
            reason: Annotated[str, Form()]) -> HTMLResponse:
-    store = ChainStore(request.app.state.settings.beacon_dir)
+    store = beacon_store(request.app.state.settings)
     try:
         with get_database(request).transaction() as session:
             changes.decide_application(session=session, application_id=application_id, grant=decision == "grant",

@@ -32,9 +32,13 @@ def assignment(*, session: Session, proceeding_number: str) -> dict[str, Any]:
     if latest.result_leaf is not None:
         out["result"]["inclusion_proof"] = _proof(session, latest.result_leaf, size)
     if chain is not None:
-        out["beacon"].update({"kind": "local hash chain", "anchor": chain.anchor.hex(), "anchor_leaf": chain.anchor_leaf,
+        drand = chain.source.startswith("drand:")
+        out["beacon"].update({"kind": "drand" if drand else "local hash chain", "anchor": chain.anchor.hex(),
+                              "anchor_leaf": chain.anchor_leaf,
                               "anchor_inclusion_proof": _proof(session, chain.anchor_leaf, size),
-                              "rule": "SHA-256 applied `round` times to the value gives the anchor"})
+                              "rule": ("the round's BLS signature verifies against the chain's public key (in the "
+                                       "anchor leaf); value = SHA-256(signature)") if drand else
+                              "SHA-256 applied `round` times to the value gives the anchor"})
     if revealed is not None:
         out["beacon"].update({"value": revealed.value.hex(), "reveal_leaf": revealed.leaf_index,
                               "reveal_inclusion_proof": _proof(session, revealed.leaf_index, size)})

@@ -79,7 +79,8 @@ def draw(*, seed: bytes, proceeding_number: str, eligible: Sequence[Eligible]) -
 
 
 def commit_leaf(*, proceeding_number: str, eligible: Sequence[Eligible], beacon: str, round_: int,
-                reason: str, anchor: bytes, anchor_leaf: int, excluded: Sequence[str] = ()) -> dict[str, Any]:
+                reason: str, anchor: bytes, anchor_leaf: int, excluded: Sequence[str] = (),
+                at: int | None = None) -> dict[str, Any]:
     """The log leaf that fixes the eligible list and the future round before the draw.
 
     It names the beacon chain by its full anchor and the leaf that logged it, so that no other chain
@@ -88,7 +89,8 @@ def commit_leaf(*, proceeding_number: str, eligible: Sequence[Eligible], beacon:
     return {"v": 1, "event": "assignment.committed", "proceeding": proceeding_number,
             "eligible": [{"bailiff_id": e.bailiff_id, "weight": e.weight} for e in ordered(eligible)],
             "beacon": beacon, "beacon_anchor": anchor.hex(), "beacon_anchor_leaf": anchor_leaf,
-            "round": round_, "reason": reason, "excluded": sorted(excluded)}
+            "round": round_, "reason": reason, "excluded": sorted(excluded),
+            **({"at": at} if at is not None else {})}  # milliseconds; a drand round must be published later
 
 
 def result_leaf(*, proceeding_number: str, commit_leaf_index: int, round_: int, randomness: bytes,

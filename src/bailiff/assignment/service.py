@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import rules
-from bailiff.assignment.beacon import ChainStore, HashChain
+if TYPE_CHECKING:
+    from bailiff.assignment.beacons import BeaconStore
 from bailiff.assignment.models import Assignment, Bailiff, BeaconChain, BeaconRound, Office, Unavailability
 from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
@@ -146,7 +147,7 @@ class Request:
     excluded: tuple[str, ...] = ()
 
 
-def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, actor: Actor) -> dict[str, str]:
+def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore", actor: Actor) -> dict[str, str]:
     """Commit the eligible list of each request to the log with the next round of the beacon.
 
     Returns {proceeding number: reason} for requests that could not be committed (no one eligible).
@@ -170,7 +171,7 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
             continue
         leaf = rules.commit_leaf(proceeding_number=request.proceeding_number, eligible=members, beacon=chain.source,
                                  round_=round_, reason=request.reason, excluded=request.excluded,
-                                 anchor=chain.anchor, anchor_leaf=anchor_leaf)
+                                 anchor=chain.anchor, anchor_leaf=anchor_leaf, at=to_millis(now))
         rows.append({"proceeding_number": request.proceeding_number, "kind": request.kind,
                      "seq": seqs.get(request.proceeding_number, -1) + 1, "reason": request.reason,
                      "office_id": request.office_id, "status": "committed", "eligible": leaf["eligible"],
@@ -196,30 +197,32 @@ def commit(*, session: Session, requests: Sequence[Request], store: ChainStore, 
     return refused
 
 
-def _next_round(session: Session, store: ChainStore, size: int) -> tuple[HashChain, int, int]:
-    """The active chain, its first round not yet revealed (a new anchored chain when used up), and the
-    leaf that anchored it."""
-    row = session.scalar(select(BeaconChain).order_by(BeaconChain.created_at.desc(), BeaconChain.source).limit(1))
+def _next_round(session: Session, store: "BeaconStore", size: int) -> tuple[Any, int, int]:
+    """The store's active chain, its first round not yet revealed (local: the next in order; drand:
+    one not yet published), and the leaf that anchored the chain (a new anchored chain when a local
+    one is used up, or on a beacon's first use)."""
+    rows = session.scalars(select(BeaconChain).order_by(BeaconChain.created_at.desc(), BeaconChain.source))
+    row = next((r for r in rows if store.serves(r.source)), None)
     if row is not None:
         last = session.scalar(select(func.max(BeaconRound.round)).where(BeaconRound.source == row.source)) or 0
-        if last < row.length:
-            return store.load(row.anchor), last + 1, row.anchor_leaf
+        round_ = store.next_round(last)
+        if round_ <= row.length:
+            return store.chain_of(row.anchor), round_, row.anchor_leaf
     chain = store.create()
-    leaf = translog.append(session, [canonical_json({"v": 1, "event": "beacon.anchored", "beacon": chain.source,
-                                                     "anchor": chain.anchor.hex(), "length": chain.length,
-                                                     "hash": "SHA-256", "rule": "sha256(v_i) == v_(i-1)"})],
-                           tree_size=size)
-    session.add(BeaconChain(source=chain.source, anchor=chain.anchor, length=chain.length, anchor_leaf=leaf,
-                            created_at=utcnow()))
+    leaf = translog.append(session, [canonical_json(store.anchor_event(chain))], tree_size=size)
+    session.add(BeaconChain(source=chain.source, anchor=chain.anchor, length=min(chain.length, 2**31 - 1),
+                            anchor_leaf=leaf, created_at=utcnow()))
     session.flush()
-    return chain, 1, leaf
+    return chain, store.next_round(0), leaf
 
 
-def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: int = 5000) -> list[Assignment]:
+def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
     """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
     size = translog.lock(session)
-    pending = list(session.scalars(select(Assignment).where(Assignment.status == "committed")
-                                   .order_by(Assignment.commit_leaf).limit(limit)))
+    pending = [a for a in session.scalars(select(Assignment).where(Assignment.status == "committed")
+                                          .order_by(Assignment.commit_leaf).limit(limit))
+               if a.beacon is not None and store.can_reveal(a.beacon)
+               and store.ready_in(a.beacon, a.round) <= 0]  # a drand round not published yet waits
     if not pending:
         return []
     now = utcnow()
@@ -230,11 +233,11 @@ def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: in
         or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in wanted))))}
     reveals = []
     for source, round_ in sorted(wanted - set(known)):
-        value = store.load(chains[source].anchor).value(round_)
-        reveals.append((source, round_, value))
+        value, evidence = store.reveal(source, chains[source].anchor, round_)
+        reveals.append((source, round_, value, evidence))
         known[(source, round_)] = value
     leaves = [canonical_json({"v": 1, "event": "beacon.revealed", "beacon": s, "round": n, "value": v.hex(),
-                              "at": to_millis(now)}) for s, n, v in reveals]
+                              **evidence, "at": to_millis(now)}) for s, n, v, evidence in reveals]
     results = []
     for a in pending:
         seed = known[(a.beacon, a.round)]
@@ -245,7 +248,7 @@ def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: in
         proceeding_number=a.proceeding_number, commit_leaf_index=a.commit_leaf, round_=a.round, randomness=seed,
         result=result)) for a, result, seed in results], tree_size=size)
     insert_rows(session, BeaconRound.__table__, [{"source": s, "round": n, "value": v, "leaf_index": first + i,
-                                                  "revealed_at": now} for i, (s, n, v) in enumerate(reveals)])
+                                                  "revealed_at": now} for i, (s, n, v, _) in enumerate(reveals)])
     load: dict[str, int] = defaultdict(int)
     for offset, (a, result, _) in enumerate(results):
         a.status, a.bailiff_id, a.ctr, a.r = "drawn", result.bailiff_id, result.ctr, str(result.r)
@@ -270,6 +273,16 @@ def draw_pending(*, session: Session, store: ChainStore, actor: Actor, limit: in
                                                     "kind": a.kind, "result_leaf": a.result_leaf})
                           for a, _, _ in results])
     return [a for a, _, _ in results]
+
+
+def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:
+    """Seconds until the earliest round that committed assignments wait for is published; None when
+    nothing waits."""
+    rounds = session.execute(select(Assignment.beacon, func.min(Assignment.round)).where(
+        Assignment.status == "committed").group_by(Assignment.beacon)).all()
+    waits = [store.ready_in(source, round_) for source, round_ in rounds
+             if source is not None and store.can_reveal(source)]
+    return min(waits) + 0.05 if waits else None
 
 
 def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:

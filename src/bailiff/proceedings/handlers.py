@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from bailiff.assignment import service as assignment
-from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.beacons import BeaconStore, beacon_store
 from bailiff.config import Settings
 from bailiff.core.db import Database
 from bailiff.core.worker import BatchHandler, Delivery
@@ -12,9 +14,14 @@ from bailiff.proceedings import enforcement, service
 from bailiff.proceedings.service import OPENER, Presentation
 
 
-def chain_store(settings: Settings) -> ChainStore:
-    """Where the local beacon keeps its chain secrets."""
-    return ChainStore(settings.beacon_dir)
+# A drand round committed to is published within one period (quicknet: 3 s); waiting longer than
+# this means the relay is behind, and the event is retried instead.
+MAX_WAIT_SECONDS = 30.0
+
+
+def chain_store(settings: Settings) -> BeaconStore:
+    """The deployment's beacon (the local hash chain, or drand)."""
+    return beacon_store(settings)
 
 
 def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> dict[int, str]:
@@ -42,8 +49,15 @@ def draw_committed(database: Database, settings: Settings, deliveries: list[Deli
     store = chain_store(settings)
     while True:
         with database.transaction() as session:
-            if not assignment.draw_pending(session=session, store=store, actor=OPENER):
-                return
+            if assignment.draw_pending(session=session, store=store, actor=OPENER):
+                continue
+        with database.reading() as session:
+            wait = assignment.pending_wait(session=session, store=store)
+        if wait is None:
+            return
+        if wait > MAX_WAIT_SECONDS:  # the worker retries the event later
+            raise RuntimeError(f"the beacon round committed to is {wait:.0f} s away")
+        time.sleep(wait)
 
 
 def follow_leads(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:

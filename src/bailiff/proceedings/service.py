@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bailiff.assignment import consolidation
 from bailiff.assignment import service as assignment
-from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.beacons import BeaconStore
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
@@ -49,7 +49,7 @@ class Opening:
 
 
 def open_presented(*, session: Session, presentations: Sequence[Presentation], profile: Profile,
-                   store: ChainStore, actor: Actor = OPENER) -> Opening:
+                   store: BeaconStore, actor: Actor = OPENER) -> Opening:
     """Open a proceeding on each presented writ not opened yet, and commit its draw; idempotent."""
     if "number_format" not in profile.raw.get("proceedings", {}):
         # A profile with only what is known (uz, kg): the writ stays presented, nothing is opened.
