@@ -113,13 +113,21 @@ class Issuer:
         return sign_envelope(self.document(**changes), self.key)
 
 
-def make_org(database: Database, kind: str = "court", key: SigningKey | None = None) -> Issuer:
-    """Register an organisation with a unique code."""
+# The creditor of the writ example (ПАО Сбербанк): a claimant with this INN may act on its writs.
+EXAMPLE_CREDITOR = {"inn": "7707083893"}
+
+
+def make_org(database: Database, kind: str = "court", key: SigningKey | None = None,
+             identifiers: dict[str, str] | None = None) -> Issuer:
+    """Register an organisation with a unique code (a claimant is the example writ's creditor by default)."""
     key = key or SigningKey.generate()
     code = f"T-{kind[:3].upper()}-{uuid.uuid4().hex[:10]}"
+    if identifiers is None and kind == "claimant":
+        identifiers = EXAMPLE_CREDITOR
     with database.transaction() as session:
         new = orgs.add_org(session=session, kind=kind, code=code, name=f"Test {kind} {code}", actor=CLI_ADMIN,
-                           public_key_der=key.public_der if kind in ("court", "agency") else None)
+                           public_key_der=key.public_der if kind in ("court", "agency") else None,
+                           identifiers=identifiers)
     return Issuer(code, key, new.token, new.id)
 
 

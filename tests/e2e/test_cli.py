@@ -60,6 +60,9 @@ def test_verify_fails_for_a_tampered_writ(deployment: Deployment, tmp_path: Path
 def test_bad_input_is_one_line_and_non_zero(deployment: Deployment, tmp_path: Path) -> None:
     cases = [
         (["org", "add", "--kind", "tribunal", "--code", "X", "--name", "X"], "org.kind.known"),
+        (["org", "add", "--kind", "claimant", "--code", "C", "--name", "C", "--identifier", "inn=7707083894"],
+         "inn.checksum"),
+        (["org", "add", "--kind", "claimant", "--code", "C", "--name", "C", "--identifier", "inn"], "KIND=VALUE"),
         (["writ", "sign", "--key", str(tmp_path / "missing.pem"), str(EXAMPLE)], "missing.pem"),
         (["intake", str(tmp_path / "nothing.jsonl"), "--token", "t"], "no such file"),
         (["intake", str(EXAMPLE)], "API token is required"),

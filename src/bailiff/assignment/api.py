@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, record
 from bailiff.assignment.beacons import beacon_store
+from bailiff.proceedings import service as proceedings
 from bailiff.assignment.models import ChangeApplication
 from bailiff.assignment.schemas import ChangeApplicationIn, DecisionIn
 from bailiff.web.deps import CurrentActor, DbSession, ReadSession
@@ -39,6 +40,8 @@ def _application(a: ChangeApplication) -> dict[str, Any]:
 
 @router.post("/change-applications", status_code=201, summary="A claimant applies to change the bailiff (KZ p. 12)")
 def post_change_application(body: ChangeApplicationIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    changes.require_applicant(actor)
+    proceedings.require_creditor(session=session, number=body.proceeding_number, actor=actor)
     return _application(changes.file_application(session=session, proceeding_number=body.proceeding_number,
                                                  reason=body.reason, actor=actor))
 

@@ -51,10 +51,15 @@ def _leaf(session: Session, event: dict[str, Any]) -> int:
     return translog.append(session, [canonical_json(event)], tree_size=size)
 
 
-def file_application(*, session: Session, proceeding_number: str, reason: str, actor: Actor) -> ChangeApplication:
-    """A claimant asks the commission to replace the proceeding's bailiff."""
+def require_applicant(actor: Actor) -> None:
+    """Only a claimant (a creditor organisation) applies; the API also checks it is the writ's creditor."""
     if actor.role not in APPLICANTS:
         raise Forbidden(f"a {actor.role} cannot apply for a change of bailiff; the claimant applies")
+
+
+def file_application(*, session: Session, proceeding_number: str, reason: str, actor: Actor) -> ChangeApplication:
+    """A claimant asks the commission to replace the proceeding's bailiff."""
+    require_applicant(actor)
     _require_reason(reason)
     current = _current(session, proceeding_number)
     if current.kind == "join" and current.lead:

@@ -17,7 +17,10 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
         name: Annotated[str, typer.Option(help="Full official name")],
         public_key: Annotated[Path | None, typer.Option(help="PEM public key (SPKI) the organisation signs with")] = None,
         region: Annotated[str | None, typer.Option(help="Region code")] = None,
-        callback_url: Annotated[str | None, typer.Option(help="Where receipts are delivered")] = None) -> None:
+        callback_url: Annotated[str | None, typer.Option(help="Where receipts are delivered")] = None,
+        identifier: Annotated[list[str] | None, typer.Option(
+            help="KIND=VALUE, e.g. inn=7707083893: the organisation's own identifiers (a claimant acts "
+                 "only on writs that name it as a creditor)")] = None) -> None:
     """Register an organisation and print JSON with its API token (shown only once)."""
     # Imported here so that `bailiff --help` and other commands start fast.
     from bailiff.config import load_settings
@@ -33,11 +36,17 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
             der = public_der_from_pem(public_key.read_bytes())
         except ValueError as exc:
             raise ValueError(f"{public_key}: not a PEM public key ({exc})") from exc
+    own = {}
+    for pair in identifier or []:
+        ident_kind, sep, value = pair.partition("=")
+        if not sep or not value.strip():
+            raise ValueError(f"--identifier {pair!r}: expected KIND=VALUE, e.g. inn=7707083893")
+        own[ident_kind.strip().lower()] = value.strip()
     upgrade(settings.database_url)
     database = Database(settings.database_url)
     with database.transaction() as session:
         new = service.add_org(session=session, kind=kind, code=code, name=name, actor=CLI_ADMIN, region=region,
-                              public_key_der=der, callback_url=callback_url)
+                              public_key_der=der, callback_url=callback_url, identifiers=own)
     typer.echo(json.dumps({"id": new.id, "code": new.code, "kind": new.kind, "key_id": new.key_id,
                            "token": new.token}))
 

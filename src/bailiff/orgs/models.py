@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bailiff.core.db import Base
+from bailiff.core.db import Base, JsonType
 
 
 class Organization(Base):
@@ -23,6 +24,9 @@ class Organization(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Where registration receipts and status events are delivered (signed), if anywhere.
     callback_url: Mapped[str | None] = mapped_column(Text)
+    # The organisation's own identifiers ({"inn": ...}, {"bin": ...}): a claimant or bank acts only in
+    # proceedings on writs that name it as a creditor by one of them.
+    identifiers: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     created_at: Mapped[datetime]
 
 

@@ -15,6 +15,8 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.crypto import SCHEMES, key_id
 from bailiff.core.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
+from bailiff.identity.identifiers import InvalidIdentifier
+from bailiff.identity.identifiers import validate as validate_identifier
 from bailiff.orgs.models import ApiToken, OrgKey, Organization
 from bailiff.orgs.rules import ORG_KINDS, role_of
 
@@ -44,8 +46,10 @@ def add_org(
     region: str | None = None,
     public_key_der: bytes | None = None,
     callback_url: str | None = None,
+    identifiers: dict[str, str] | None = None,
 ) -> NewOrg:
-    """Register an organisation with an optional Ed25519 key; returns its first API token."""
+    """Register an organisation with an optional Ed25519 key and its own identifiers (INN, BIN...,
+    validated with their check digits); returns its first API token."""
     if kind not in ORG_KINDS:
         raise ValidationFailed(
             f"unknown organisation kind {kind!r}",
@@ -55,8 +59,16 @@ def add_org(
         raise ValidationFailed("code and name are required", errors=[FieldError("code", "org.code.required", "non-empty")])
     if session.scalar(select(Organization.id).where(Organization.code == code)) is not None:
         raise Conflict(f"an organisation with code {code!r} exists", errors=[FieldError("code", "org.code.unique", "codes are unique")])
+    own = {}
+    for ident_kind, value in (identifiers or {}).items():
+        try:
+            own[ident_kind] = validate_identifier(ident_kind, value)
+        except InvalidIdentifier as exc:
+            raise ValidationFailed("invalid identifier", errors=[FieldError(
+                f"identifiers.{ident_kind}", exc.rule, exc.message)]) from exc
     now = utcnow()
-    org = Organization(kind=kind, code=code, name=name, region=region, active=True, callback_url=callback_url, created_at=now)
+    org = Organization(kind=kind, code=code, name=name, region=region, active=True, callback_url=callback_url,
+                       identifiers=own or None, created_at=now)
     session.add(org)
     session.flush()
     kid = None

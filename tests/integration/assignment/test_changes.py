@@ -37,6 +37,11 @@ def test_commission_grants_a_change_and_the_redraw_excludes_the_bailiff(
     refused = client.post("/api/v1/change-applications", headers=court.headers,
                           json={"proceeding_number": number, "reason": "bias"})
     assert refused.status_code == 403
+    # A claimant that is not the writ's creditor (another INN) has no say in this proceeding.
+    stranger = make_org(database, "claimant", identifiers={"inn": "7736050003"})
+    foreign = client.post("/api/v1/change-applications", headers=stranger.headers,
+                          json={"proceeding_number": number, "reason": "bias"})
+    assert foreign.status_code == 403 and "not a creditor" in foreign.json()["detail"]
     empty = client.post("/api/v1/change-applications", headers=claimant.headers,
                         json={"proceeding_number": number, "reason": "  "})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "reason"
