@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bailiff.assignment import changes, fairness, service
 from bailiff.assignment.beacons import beacon_store
 from bailiff.assignment.models import ChangeApplication
+from bailiff.core.clock import local_today
 from bailiff.core.errors import BailiffError, Forbidden
 from bailiff.proceedings import service as proceedings
 from bailiff.web.deps import get_database
@@ -20,6 +21,11 @@ from bailiff.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 STAFF = frozenset({"bailiff_service", "admin"})
+
+
+def _today(request: Request) -> date:
+    """Today where the deployment's law counts days (the profile's time zone)."""
+    return local_today(request.app.state.profile.timezone)
 
 
 def _staff(role: str) -> None:
@@ -31,7 +37,7 @@ def _staff(role: str) -> None:
 def workbench(bailiff_id: str, request: Request, actor: PageActor) -> HTMLResponse:
     _staff(actor.role)
     with get_database(request).reading() as session:
-        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=date.today())
+        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=_today(request))
     return render(request, "assignment/workbench.html", {"bailiff_id": bailiff_id, "cases": cases})
 
 
@@ -43,7 +49,7 @@ def office_page(office_id: str, request: Request, actor: PageActor, error: str |
         report = fairness.report(session=session, office_id=office_id)
     return render(request, "assignment/office.html", {**view, "fairness": report["offices"].get(office_id),
                                                       "alarms": report["alarms"], "error": error,
-                                                      "today": date.today(), "week": date.today() + timedelta(days=6)})
+                                                      "today": _today(request), "week": _today(request) + timedelta(days=6)})
 
 
 @router.post("/offices/{office_id}/suspension", response_class=HTMLResponse)
@@ -78,7 +84,7 @@ def decide(application_id: int, request: Request, actor: PageActor, decision: An
     try:
         with get_database(request).transaction() as session:
             changes.decide_application(session=session, application_id=application_id, grant=decision == "grant",
-                                       reason=reason, actor=actor, store=store)
+                                       reason=reason, actor=actor, store=store, on=_today(request))
     except BailiffError as exc:
         return commission(request, actor, error=str(exc))
     return RedirectResponse("/commission", status_code=303)  # type: ignore[return-value]

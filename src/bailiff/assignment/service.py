@@ -147,7 +147,8 @@ class Request:
     excluded: tuple[str, ...] = ()
 
 
-def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore", actor: Actor) -> dict[str, str]:
+def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore", actor: Actor,
+           on: date | None = None) -> dict[str, str]:
     """Commit the eligible list of each request to the log with the next round of the beacon.
 
     Returns {proceeding number: reason} for requests that could not be committed (no one eligible).
@@ -157,7 +158,8 @@ def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore
     size = translog.lock(session)
     chain, round_, anchor_leaf = _next_round(session, store, size)
     size = translog.current_size(session)
-    lists = eligible(session=session, office_ids=sorted({r.office_id for r in requests}), on=utcnow().date())
+    # `on`: the calendar day where the office is (absences are filed in local days); UTC without one.
+    lists = eligible(session=session, office_ids=sorted({r.office_id for r in requests}), on=on or utcnow().date())
     now = utcnow()
     seqs = dict(session.execute(select(Assignment.proceeding_number, func.max(Assignment.seq))
                                 .where(one_of(session, Assignment.proceeding_number,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -13,6 +15,21 @@ def utcnow() -> datetime:
 def today() -> date:
     """Today's date in UTC (the service's legal calendar day)."""
     return utcnow().date()
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The calendar day of an instant where the law counts it (deadlines run in local days)."""
+    return moment.astimezone(_zone(zone)).date()
+
+
+def local_today(zone: str) -> date:
+    """Today's date in that time zone."""
+    return local_date(utcnow(), zone)
 
 
 def to_millis(moment: datetime) -> int:

@@ -23,6 +23,7 @@ class Profile:
     claim_kinds: frozenset[str]
     person_identifiers: frozenset[str]
     organization_identifiers: frozenset[str]
+    timezone: str
     raw: dict[str, object]
 
 
@@ -44,5 +45,6 @@ def load_profile(code: str) -> Profile:
         claim_kinds=frozenset(data["writs"]["claim_kinds"]),
         person_identifiers=frozenset(data["identifiers"]["person"]),
         organization_identifiers=frozenset(data["identifiers"]["organization"]),
+        timezone=data["timezone"],
         raw=data,
     )

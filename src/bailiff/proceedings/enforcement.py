@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bailiff.assignment import service as assignment
 from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
-from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.clock import local_date, local_today, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
 from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
@@ -88,7 +88,7 @@ def record_receipt(*, session: Session, number: str, received_on: date, actor: A
     """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
     _require_actor(actor)
     proceeding = get(session=session, number=number, for_update=True)
-    if received_on < proceeding.opened_at.date() or received_on > utcnow().date():
+    if received_on < local_date(proceeding.opened_at, profile.timezone) or received_on > local_today(profile.timezone):
         raise ValidationFailed("impossible receipt date", errors=[FieldError(
             "received_on", "receipt.date", "between the opening of the proceeding and today")])
     if proceeding.order_received_on is not None:
@@ -111,7 +111,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     if kind in rules.coercive:
         identity.require_confirmed(session=session, register_number=proceeding.register_number)
     debt = Decimal(proceeding.amount) if proceeding.amount else None
-    refusals = check_measure(kind=kind, rules=rules, today=today or utcnow().date(),
+    refusals = check_measure(kind=kind, rules=rules, today=today or local_today(profile.timezone),
                              voluntary_deadline=proceeding.voluntary_deadline, debt=debt,
                              category=proceeding.category, params=params, debtor_kind=proceeding.debtor_kind)
     if refusals:

@@ -16,7 +16,7 @@ from bailiff.assignment import service as assignment
 from bailiff.assignment.beacons import BeaconStore
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
-from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.clock import local_date, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
 from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import Forbidden, NotFound
@@ -94,7 +94,8 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if office_id is None:
             not_opened[p.register_number] = "no office serves the debtor's address (the debtor's place: RU 229-FZ art. 33)"
             continue
-        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now, profile.raw))
+        rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now, profile.raw,
+                         profile.timezone))
     if rows:
         _number(session, rows, rules, now)
         size = translog.lock(session)
@@ -125,7 +126,8 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                                                                 "register_number": r["register_number"]})
                               for r in rows])
         # A member of a consolidated proceeding is not drawn: it takes its lead's bailiff (art. 34).
-        refused = assignment.commit(session=session, store=store, actor=actor, requests=[
+        refused = assignment.commit(session=session, store=store, actor=actor, on=local_date(now, profile.timezone),
+                                    requests=[
             assignment.Request(r["number"], r["office_id"]) for r in rows
             if r["consolidation"] is None or r["consolidation"] == f"{r['number']}{suffix}"])
         for number, why in refused.items():
@@ -140,7 +142,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
 
 
 def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, rules: OpeningRules,
-         fees: FeeRule, now: datetime, rules_raw: dict[str, Any]) -> dict[str, Any]:
+         fees: FeeRule, now: datetime, rules_raw: dict[str, Any], zone: str) -> dict[str, Any]:
     person_id, entity_id, confirmed = link.person_id, link.entity_id, link.confirmed
     claim = document.get("claim", {})
     debtor_kind = "organization" if document["debtors"][0].get("kind") == "organization" else "person"
@@ -150,7 +152,7 @@ def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, r
     return {"register_number": p.register_number, "office_id": office_id, "status": "open",
             "debtor_person_id": person_id, "debtor_entity_id": entity_id, "debtor_confirmed": confirmed,
             "amount": claim.get("amount"), "currency": claim.get("currency"), "presented_at": p.presented_at,
-            "opened_at": now, "opening_deadline": rules.opening_deadline(p.presented_at.date()), "note": None,
+            "opened_at": now, "opening_deadline": rules.opening_deadline(local_date(p.presented_at, zone)), "note": None,
             "category": claim.get("category"), "debtor_kind": debtor_kind,
             "fee": None if fee is None else str(fee),
             "fee_rule": f"{fees.source}, in force {fees.effective}; charged {fees.charged}" if fee is not None else None,

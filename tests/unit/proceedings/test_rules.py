@@ -132,3 +132,19 @@ def test_every_profile_loads_and_cites_its_sources() -> None:
         for unit in profile.raw.get("units", {}).values():  # each figure with its source and date
             assert unit["source"] and unit["effective"] and Decimal(unit["value"]) > 0
     assert "number_format" not in load_profile("uz").raw["proceedings"]  # proceedings wait for confirmed rules
+
+
+def test_deadlines_run_from_the_local_day() -> None:
+    from datetime import UTC, datetime
+
+    from bailiff.core.clock import local_date
+
+    # 22:30 UTC on Thursday is already Friday in Moscow: the three working days run from Friday.
+    late = datetime(2026, 12, 24, 22, 30, tzinfo=UTC)
+    moscow = local_date(late, load_profile("ru").timezone)
+    assert moscow == date(2026, 12, 25)
+    rules = OpeningRules.from_profile(RU)
+    assert rules.opening_deadline(moscow) == date(2026, 12, 30)
+    assert rules.opening_deadline(late.date()) == date(2026, 12, 29)  # what the UTC day would have given
+    assert local_date(late, load_profile("kz").timezone) == date(2026, 12, 25)
+    assert local_date(datetime(2026, 12, 24, 20, 59, tzinfo=UTC), "Europe/Moscow") == date(2026, 12, 24)
