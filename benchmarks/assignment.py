@@ -6,7 +6,8 @@ opening proceedings with their draws.
 - opening: N writs registered and presented, then timed: `proceedings.service.open_presented`
   (open + number + log leaves + commit of each draw) and `assignment.service.draw_pending` (reveal +
   draw + result leaves), each in batches as the worker runs them. Registration and presentation are
-  not timed.
+  not timed. The generated debtors recur, so part of the proceedings join a consolidated one and
+  take its bailiff instead of a draw (229-FZ art. 34): `drawn` + `joined` = `proceedings`.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from scipy.stats import chisquare
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from benchmarks.common import environment, log
 from benchmarks.databases import BACKENDS, drop, fresh_url, postgres_version
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacon import ChainStore
+from bailiff.assignment.models import Assignment
 from bailiff.assignment.rules import Eligible, draw
 from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.clock import utcnow
@@ -102,15 +104,23 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         opened_s = time.perf_counter() - started
         started = time.perf_counter()
         drawn = 0
+        suffix = profile.raw["proceedings"]["consolidation"]["suffix"]
         while True:
             with database.transaction() as session:
                 batch = assignment.draw_pending(session=session, store=store, actor=OPENER, limit=BATCH)
+                # What the worker's `proceeding.assigned` handler does next: members follow their lead.
+                proceedings.join_groups(session=session, suffix=suffix, actor=OPENER, groups=proceedings.groups_of(
+                    session=session, numbers={a.proceeding_number for a in batch}))
             if not batch:
                 break
             drawn += len(batch)
         drawn_s = time.perf_counter() - started
+        with database.reading() as session:  # members of consolidated proceedings follow their lead (art. 34)
+            joined = session.scalar(select(func.count()).select_from(Assignment).where(Assignment.kind == "join"))
         database.dispose()
-        return {"backend": backend, "proceedings": len(numbers), "drawn": drawn,
+        if drawn + joined != len(numbers):
+            raise RuntimeError(f"{len(numbers) - drawn - joined} proceedings were left without a bailiff")
+        return {"backend": backend, "proceedings": len(numbers), "drawn": drawn, "joined": joined,
                 "open_and_commit_s": round(opened_s, 2), "reveal_and_draw_s": round(drawn_s, 2),
                 "proceedings_per_s": round(len(numbers) / (opened_s + drawn_s), 1)}
     finally:

@@ -96,26 +96,28 @@ def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
     return column.in_(values)
 
 
-COPY_MIN_ROWS = 50  # below this a multi-row INSERT costs no more than setting up COPY
+BULK_MIN_ROWS = 50  # below this the ORM's own INSERT costs no more than preparing a bulk load
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany on SQLite.
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, the driver's executemany of
+    one prepared INSERT on SQLite.
 
     psycopg turns a multi-row INSERT into a new statement text for every batch and parses it each
-    time; COPY FROM STDIN streams the rows instead (several times faster for thousands of rows).
-    Every row must have the same keys; a column left out gets its Python-side default, or the
-    server's (ids from their sequence).
+    time; COPY FROM STDIN streams the rows instead (several times faster for thousands of rows). On
+    SQLite, SQLAlchemy's executemany builds every row's parameters through the compiled statement;
+    handing sqlite3 the processed tuples directly skips that. Every row must have the same keys; a
+    column left out gets its Python-side default, or the server's (ids from their sequence).
     """
     if not rows:
         return
     dialect = session.get_bind().dialect
-    if dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
+    if dialect.name not in ("postgresql", "sqlite") or len(rows) < BULK_MIN_ROWS:
         session.execute(table.insert(), rows)
         return
     names = list(rows[0])
-    columns = [table.c[name] for name in names]
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    given = len(names)
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     defaults = []
     for column in table.c:
         default = column.default
@@ -126,13 +128,25 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         names.append(column.name)
         processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
         defaults.append(default)
+
+    def processed() -> Iterator[list[Any]]:
+        for row in rows:
+            values = [row[n] for n in names[:given]] + [d.arg if d.is_scalar else d.arg(None) for d in defaults]
+            yield [p(v) if p is not None else v for p, v in zip(processors, values, strict=True)]
+
+    session.flush()  # pending ORM rows first, as a statement through the session would
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            values = [row[n] for n in names[:len(columns)]]
-            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
-            copy.write_row([p(v) if p is not None else v for p, v in zip(processors, values, strict=True)])
+    target = dialect.identifier_preparer.format_table(table)
+    if dialect.name == "sqlite":
+        try:
+            cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(names))})", processed())
+        finally:
+            cursor.close()
+        return
+    with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+        for values in processed():
+            copy.write_row(values)
 
 
 class Database:

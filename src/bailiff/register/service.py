@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
@@ -278,15 +279,27 @@ def transition(*, session: Session, register_number: str, action: str, reason: s
     return outcome
 
 
+def _sync(session: Session, numbers: set[str], status: str, at: Any) -> None:
+    """Writs of these numbers already loaded in the session see the new status (as committed)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Writ) and obj.register_number in numbers:
+            set_committed_value(obj, "status", status)
+            set_committed_value(obj, "status_changed_at", at)
+
+
 def transition_many(*, session: Session, register_numbers: Sequence[str], action: str, reason: str, actor: Actor,
                     department: str | None = None) -> dict[str, ItemResult | BailiffError]:
     """The same move for many writs under one log lock: a result, or the refusal, per writ."""
     tree_size = translog.lock(session)
-    writs = {w.register_number: w for w in session.scalars(
-        select(Writ).where(one_of(session, Writ.register_number, register_numbers)))}
+    # Core rows, not ORM objects: a batch of thousands neither parses documents nor has to be kept in
+    # step with the identity map (`_sync` below does that for writs a caller holds).
+    writs = {w.register_number: w for w in session.execute(
+        select(Writ.register_number, Writ.status, Writ.issuer_id, Writ.superseded_by, Writ.document_hash,
+               Writ.document[("issuer", "code")].as_string().label("issuer_code"))
+        .where(one_of(session, Writ.register_number, register_numbers)))}
     now = utcnow()
     out: dict[str, ItemResult | BailiffError] = {}
-    moved: list[tuple[Writ, str, Status]] = []
+    moved: list[tuple[Any, str, Status]] = []
     for number in dict.fromkeys(register_numbers):
         writ = writs.get(number)
         if writ is None:
@@ -306,9 +319,11 @@ def transition_many(*, session: Session, register_numbers: Sequence[str], action
             # The conditional UPDATE is the last guard against a lost update, even if a caller forgot the lock.
             changed = session.execute(update(Writ).where(one_of(session, Writ.register_number, numbers),
                                                          Writ.status == old)
-                                      .values(status=target.value, status_changed_at=now)).rowcount
+                                      .values(status=target.value, status_changed_at=now)
+                                      .execution_options(synchronize_session=False)).rowcount
             if changed != len(numbers):
                 raise Conflict("a writ changed meanwhile; try again")
+            _sync(session, set(numbers), target.value, now)
     if not moved:
         return out
     first = translog.append(session, [_status_leaf(w.register_number, old, new, action, actor.ident, now)
@@ -319,8 +334,7 @@ def transition_many(*, session: Session, register_numbers: Sequence[str], action
         audits.append(audit.audit_row(actor=actor, action=f"writ.{action}", subject_type="writ",
                                       subject_id=writ.register_number, reason=reason, log_leaf_index=leaf, at=now,
                                       details={"from": old, "to": new.value, "department": department}))
-        events.append(_status_event(writ.register_number, writ.document["issuer"]["code"], old, new, leaf, now,
-                                    department))
+        events.append(_status_event(writ.register_number, writ.issuer_code, old, new, leaf, now, department))
         out[writ.register_number] = ItemResult(0, writ.register_number, leaf, new.value, writ.document_hash.hex())
     audit.record(session, audits)
     outbox.emit(session, events)

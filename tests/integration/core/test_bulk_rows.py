@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, text
 
 from bailiff.core.clock import utcnow
-from bailiff.core.db import COPY_MIN_ROWS, Database, insert_rows
+from bailiff.core.db import BULK_MIN_ROWS, Database, insert_rows
 from bailiff.core.outbox import OutboxEvent
 
 
@@ -20,7 +20,7 @@ def test_bulk_rows_match_single_rows(database: Database) -> None:
                  "available_at": now, "last_error": None,
                  "payload": {"n": i, "text": "кириллица\ttab\nline \\ slash", "none": None}} for i in range(n)]
 
-    small, big = rows("small", 3), rows("big", COPY_MIN_ROWS + 7)  # executemany, then COPY on PostgreSQL
+    small, big = rows("small", 3), rows("big", BULK_MIN_ROWS + 7)  # through the ORM, then the bulk path (COPY on PostgreSQL)
     with database.transaction() as session:
         insert_rows(session, OutboxEvent.__table__, small)
         insert_rows(session, OutboxEvent.__table__, big)

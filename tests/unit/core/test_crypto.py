@@ -42,3 +42,35 @@ def test_key_files_round_trip(tmp_path: Path) -> None:
 def test_strict_base64() -> None:
     with pytest.raises(ValueError):
         b64decode("not base64!")
+
+
+def test_the_fast_canonical_form_is_byte_for_byte_rfc_8785() -> None:
+    import rfc8785
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bailiff.core.crypto import canonical_json
+
+    scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**60), max_value=2**60)
+               | st.text() | st.floats(allow_nan=False, allow_infinity=False))
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.text(max_size=4), inner, max_size=4), max_leaves=20)
+
+    @settings(max_examples=1000, deadline=None)
+    @given(values)
+    def same(value: object) -> None:
+        try:
+            expected = rfc8785.dumps(value)
+        except Exception as exc:  # the reference refuses (a lone surrogate, an integer out of range)
+            try:
+                canonical_json(value)
+            except Exception as ours:
+                assert type(ours) is type(exc)
+                return
+            raise AssertionError(f"accepted what RFC 8785 refuses: {value!r}") from exc
+        assert canonical_json(value) == expected
+
+    same()
+    # The cases that must take the reference path: key order by UTF-16 code units, floats, big integers.
+    tricky = {"\ue000": 1, "\U0001f600": 2, "a": 0.1, "n": 2**53 - 1, "list": [1.5e300, "\u2028\x1f"]}
+    assert canonical_json(tricky) == rfc8785.dumps(tricky)
