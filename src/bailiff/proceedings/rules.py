@@ -73,6 +73,34 @@ def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date
     return current
 
 
+def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw: Mapping[str, Any],
+                         restarted_on: date | None = None) -> str | None:
+    """Why a writ presented on `presented_on` is too late, or None (RU 229-FZ art. 21, 22, 31 part 1 s.3).
+
+    The period runs from the judgment's entry into force (else the writ's issue date), or from the day
+    an earlier proceeding returned the writ (art. 22 part 2); periodic claims are not checked (art. 21
+    part 4). A profile without `refusal_source` checks nothing.
+    """
+    writs = raw["writs"]
+    if "refusal_source" not in writs or document.get("claim", {}).get("kind") == "periodic":
+        return None
+    years = int(writs.get("presentation_period_years_by_type", {}).get(document.get("type"),
+                                                                         writs["presentation_period_years"]))
+    start_text = document.get("effective_date") or document.get("issue_date")
+    if not start_text:
+        return None
+    start = max(date.fromisoformat(start_text), restarted_on or date.min)
+    try:
+        last = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        last = start.replace(year=start.year + years, day=28)
+    if presented_on <= last:
+        return None
+    since = "its return" if restarted_on and restarted_on >= date.fromisoformat(start_text) else "entry into force"
+    return (f"{writs['refusal_source']}: presented on {presented_on.isoformat()}, after the {years}-year period "
+            f"from {since} ({writs['presentation_period_source']}) ended on {last.isoformat()}")
+
+
 def priority(category: str | None, raw: Mapping[str, Any]) -> int:
     """The order of a claim when money is distributed (RU 229-FZ art. 111 part 1): 1 to 4."""
     section = raw["proceedings"]["priority"]

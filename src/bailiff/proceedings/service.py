@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import consolidation
@@ -26,7 +26,7 @@ from bailiff.jurisdictions import Profile
 from bailiff.orgs.models import Organization
 from bailiff.proceedings.measures import FeeRule
 from bailiff.proceedings.models import Proceeding
-from bailiff.proceedings.rules import OpeningRules, office_for_address, priority
+from bailiff.proceedings.rules import OpeningRules, office_for_address, presentation_refusal, priority
 from bailiff.register import service as register
 
 # The bailiff service acting on its own: it opens proceedings and moves writs into execution.
@@ -78,9 +78,20 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     rows: list[dict[str, Any]] = []
     statuses = register.statuses(session=session, register_numbers=[p.register_number for p in todo])
     links = identity.party_links(session=session, register_numbers=[p.register_number for p in todo])
+    restarted = dict(session.execute(select(Proceeding.register_number, func.max(Proceeding.ended_at)).where(
+        one_of(session, Proceeding.register_number, [p.register_number for p in todo]),
+        Proceeding.status == "returned").group_by(Proceeding.register_number)).all())
+    late: dict[str, str] = {}
     for p in todo:
         if statuses.get(p.register_number) != "presented":  # recalled or returned meanwhile
             not_opened[p.register_number] = f"the writ is {statuses.get(p.register_number)}, no longer presented"
+            continue
+        returned_at = restarted.get(p.register_number)
+        too_late = presentation_refusal(
+            document=documents[p.register_number], presented_on=local_date(p.presented_at, profile.timezone),
+            raw=profile.raw, restarted_on=local_date(returned_at, profile.timezone) if returned_at else None)
+        if too_late:  # refused: the writ goes back to the claimant, who may present it again
+            late[p.register_number] = not_opened[p.register_number] = too_late
             continue
         if p.register_number not in links:
             # Identification has not run yet: opening waits (the worker retries), so that the debtor
@@ -135,6 +146,10 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if suffix:
             join_groups(session=session, groups={r["consolidation"] for r in rows if r["consolidation"]},
                         suffix=suffix, actor=actor)
+    for number, outcome in register.transition_many(session=session, register_numbers=list(late), action="return",
+                                                    reason="refused: presented after the period", actor=actor).items():
+        if isinstance(outcome, Exception):  # statuses were read under the log lock: cannot happen
+            raise RuntimeError(f"{number} could not be returned: {outcome}")
     if not_opened:
         audit.record(session, [audit.audit_row(actor=actor, action="proceeding.not_opened", subject_type="writ",
                                                subject_id=key, reason=why, at=now) for key, why in not_opened.items()])

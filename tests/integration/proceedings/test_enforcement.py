@@ -8,16 +8,18 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bailiff.assignment.auditor import AssignmentAuditor
 from bailiff.assignment.models import Bailiff
 from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.audit import AuditEvent
 from bailiff.core.errors import Conflict
 from bailiff.core.db import Database
 from bailiff.identity.models import PartyLink
 from bailiff.jurisdictions import load_profile
+from bailiff.proceedings.models import Proceeding
 from bailiff.proceedings import enforcement
 from tests.conftest import Issuer, make_org
 from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
@@ -243,3 +245,21 @@ def test_a_returned_writ_presented_again_opens_a_new_proceeding(
     assert second.number != first and second.status == "open"
     assert client.get(f"/api/v1/writs/{register_number}/verification").json()["status"] == "in_execution"
     assert client.get("/api/v1/assignments/" + quote(second.number, safe="")).json()["status"] == "drawn"
+
+
+def test_a_writ_presented_after_its_period_is_refused_and_returned(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [10])
+    # A judgment in force since 2022: the three years of 229-FZ art. 21 part 1 ended in 2025.
+    envelope = court.envelope(decision_date="2022-01-10", effective_date="2022-02-11", issue_date="2022-02-15")
+    number = client.post("/api/v1/writs", json=envelope, headers=court.headers).json()["register_number"]
+    assert client.post(f"/api/v1/writs/{number}/transitions", headers=bailiffs.headers, json={
+        "action": "present", "reason": "presented by the creditor", "department": office}).status_code == 200
+    drain(database, settings)
+    assert client.get(f"/api/v1/writs/{number}/verification").json()["status"] == "returned"
+    with database.reading() as session:
+        assert session.scalar(select(Proceeding).where(Proceeding.register_number == number)) is None
+        refusal = session.scalar(select(AuditEvent).where(AuditEvent.action == "proceeding.not_opened",
+                                                          AuditEvent.subject_id == number))
+    assert refusal is not None and refusal.reason.startswith("229-FZ art. 31 part 1 s.3")
+    assert "2025-02-11" in refusal.reason

@@ -148,3 +148,20 @@ def test_deadlines_run_from_the_local_day() -> None:
     assert rules.opening_deadline(late.date()) == date(2026, 12, 29)  # what the UTC day would have given
     assert local_date(late, load_profile("kz").timezone) == date(2026, 12, 25)
     assert local_date(datetime(2026, 12, 24, 20, 59, tzinfo=UTC), "Europe/Moscow") == date(2026, 12, 24)
+
+
+def test_a_writ_presented_after_its_period_is_refused() -> None:
+    from bailiff.proceedings.rules import presentation_refusal
+
+    writ = {"type": "writ_of_execution", "effective_date": "2022-03-01", "claim": {"kind": "money"}}
+    assert presentation_refusal(document=writ, presented_on=date(2025, 3, 1), raw=RU) is None  # the last day
+    refused = presentation_refusal(document=writ, presented_on=date(2025, 3, 2), raw=RU)
+    assert refused is not None and refused.startswith("229-FZ art. 31 part 1 s.3") and "2025-03-01" in refused
+    # Art. 22 part 2: returned in 2024, the period runs again from the return.
+    assert presentation_refusal(document=writ, presented_on=date(2026, 5, 1), raw=RU,
+                                restarted_on=date(2024, 6, 1)) is None
+    # Art. 21 part 7: two years for an act on an administrative offence; part 4: periodic payments throughout.
+    assert presentation_refusal(document={**writ, "type": "agency_act"}, presented_on=date(2024, 3, 2), raw=RU)
+    assert presentation_refusal(document={**writ, "claim": {"kind": "periodic"}}, presented_on=date(2030, 1, 1),
+                                raw=RU) is None
+    assert presentation_refusal(document=writ, presented_on=date(2030, 1, 1), raw=KZ) is None  # not modelled there
