@@ -31,6 +31,7 @@ class Settings:
     drand_public_key: str = ""
     drand_genesis: int = 0
     drand_period: int = 0
+    drand_margin_seconds: float = 10.0
 
     @property
     def service_key_path(self) -> Path:
@@ -68,4 +69,5 @@ def load_settings() -> Settings:
         drand_public_key=os.environ.get("BAILIFF_DRAND_PUBLIC_KEY", ""),
         drand_genesis=int(os.environ.get("BAILIFF_DRAND_GENESIS", "0")),
         drand_period=int(os.environ.get("BAILIFF_DRAND_PERIOD", "0")),
+        drand_margin_seconds=float(os.environ.get("BAILIFF_DRAND_MARGIN", "10")),
     )

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from bailiff.assignment import rules
 from bailiff.assignment.beacon import verify_chain_round
-from bailiff.assignment.drand import QUICKNET_HASH, QUICKNET_KEY, verify_round
+from bailiff.assignment.drand import QUICKNET, DrandChain, verify_round
 from bailiff.assignment.drand import randomness as drand_randomness
 from bailiff.core import merkle
 from bailiff.core.crypto import SCHEMES, canonical_json
@@ -24,10 +24,13 @@ from bailiff.register.auditor import Auditor, Report
 class AssignmentAuditor(Auditor):
     """Checks one proceeding's draw against one server's public endpoints."""
 
-    def __init__(self, server: str, *, drand_keys: dict[str, bytes] | None = None, **kwargs: Any) -> None:
+    def __init__(self, server: str, *, drand_chains: dict[str, DrandChain] | None = None,
+                 saved_head: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(server, **kwargs)
-        # The drand chains this auditor trusts, by chain hash: quicknet's key, and any passed in.
-        self.drand_keys = {QUICKNET_HASH: bytes.fromhex(QUICKNET_KEY), **(drand_keys or {})}
+        # The drand chains this auditor trusts, by chain hash: quicknet, and any passed in.
+        self.drand_chains = {QUICKNET.chain_hash: QUICKNET, **(drand_chains or {})}
+        # A tree head saved earlier (`bailiff verify --save-tree-head`): proves when leaves existed.
+        self.saved_head = saved_head
 
     def verify(self, proceeding_number: str) -> Report:
         """Run every check; the report says which passed."""
@@ -37,6 +40,8 @@ class AssignmentAuditor(Auditor):
         if not self.check_tree_head(head, key_der, report, "tree_head.signature"):
             return report
         size, root = int(head["tree_size"]), bytes.fromhex(head["root_hash"])
+        if self.saved_head is not None:
+            self._check_consistency(self.saved_head, head, key_der, report)
         self._verify(proceeding_number, size, root, key_der, report, depth=0)
         return report
 
@@ -155,28 +160,43 @@ class AssignmentAuditor(Auditor):
         signature verifies, and the commitment was logged before the network published the round."""
         beacon, round_ = claimed["beacon"], int(commit["round"])
         chain_hash = str(anchor_leaf.get("anchor"))
-        pinned = self.drand_keys.get(chain_hash)
+        pinned = self.drand_chains.get(chain_hash)
         report.add("beacon.committed_chain", anchor_leaf.get("event") == "beacon.anchored"
                    and commit.get("beacon_anchor_leaf") == int(beacon["anchor_leaf"])
                    and commit.get("beacon_anchor") == chain_hash and anchor_leaf.get("beacon") == commit["beacon"],
                    f"the commitment names drand chain {chain_hash[:16]}... anchored at leaf {beacon['anchor_leaf']}")
-        report.add("beacon.drand_key", pinned is not None and anchor_leaf.get("public_key") == pinned.hex(),
-                   "the logged public key is the one this auditor pins for the chain" if pinned is not None
-                   else f"no public key pinned for drand chain {chain_hash[:16]}... (pass --drand-key)")
+        # Key, genesis and period are the auditor's own pins; what the server logged must agree with them.
+        report.add("beacon.drand_chain", pinned is not None and anchor_leaf.get("public_key") == pinned.public_key.hex()
+                   and anchor_leaf.get("genesis_time") == pinned.genesis and anchor_leaf.get("period") == pinned.period,
+                   "the logged key, genesis and period are the ones this auditor pins" if pinned is not None
+                   else f"drand chain {chain_hash[:16]}... is not pinned by this auditor (pass --drand-chain)")
         try:
             signature = bytes.fromhex(str(reveal_leaf.get("signature")))
             value = bytes.fromhex(str(reveal_leaf["value"]))
         except ValueError:
             signature, value = b"", b""
         report.add("beacon.drand_signature", pinned is not None and reveal_leaf.get("round") == round_
-                   and verify_round(public_key=pinned, round_=round_, signature=signature)
+                   and verify_round(public_key=pinned.public_key, round_=round_, signature=signature)
                    and value == drand_randomness(signature),
                    f"round {round_}'s BLS signature verifies and its SHA-256 is the value used")
-        published = int(anchor_leaf.get("genesis_time", 0)) + (round_ - 1) * int(anchor_leaf.get("period", 0))
+        if pinned is None:
+            return value
+        published = pinned.time_of(round_)
+        commit_leaf = int(claimed["commit"]["leaf_index"])
         committed_at = int(commit.get("at", 2**62)) / 1000
-        report.add("beacon.order", int(beacon["anchor_leaf"]) < int(claimed["commit"]["leaf_index"])
-                   < int(beacon["reveal_leaf"]) and committed_at < published,
-                   f"committed at {committed_at:.3f}, before round {round_} was published at {published}")
+        # The server's own clock: consistent, not proof (the server writes `at`).
+        report.add("beacon.order", int(beacon["anchor_leaf"]) < commit_leaf < int(beacon["reveal_leaf"])
+                   and committed_at < published,
+                   f"the server states the commitment at {committed_at:.3f}, before round {round_} "
+                   f"was published at {published}")
+        if self.saved_head is not None:
+            # Proof: a tree head this auditor saved (signed, and consistent with today's) already held
+            # the commitment before the network published the round.
+            saved_at = int(self.saved_head.get("timestamp", 2**62)) / 1000
+            report.add("beacon.committed_before_round", int(self.saved_head.get("tree_size", 0)) > commit_leaf
+                       and saved_at < published,
+                       f"the saved tree head of {saved_at:.3f} (size {self.saved_head.get('tree_size')}) holds "
+                       f"the commitment (leaf {commit_leaf}); round {round_} came at {published}")
         return value
 
     def _leaf(self, index: int, size: int, root: bytes, report: Report, name: str) -> dict[str, Any] | None:

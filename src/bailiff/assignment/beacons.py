@@ -13,12 +13,24 @@ BeaconStore = Union[ChainStore, DrandStore]
 
 def beacon_store(settings: Settings) -> BeaconStore:
     """`BAILIFF_BEACON=local` (default) or `drand` (relay `BAILIFF_DRAND_URL`, chain pinned by
-    `BAILIFF_DRAND_CHAIN`, `_PUBLIC_KEY`, `_GENESIS`, `_PERIOD`; quicknet when the chain is not set)."""
+    `BAILIFF_DRAND_CHAIN`, `_PUBLIC_KEY`, `_GENESIS`, `_PERIOD`; quicknet when the chain is not set;
+    rounds committed at least `BAILIFF_DRAND_MARGIN` seconds ahead). ValueError names what is missing."""
     local = ChainStore(settings.beacon_dir)
     if settings.beacon == "local":
         return local
     if settings.beacon != "drand":
         raise ValueError(f"BAILIFF_BEACON must be local or drand, not {settings.beacon!r}")
-    chain = QUICKNET if not settings.drand_chain else DrandChain(
-        settings.drand_chain, bytes.fromhex(settings.drand_public_key), settings.drand_genesis, settings.drand_period)
-    return DrandStore(settings.drand_url, chain, local)
+    if not settings.drand_chain:
+        chain = QUICKNET
+    else:
+        try:
+            key = bytes.fromhex(settings.drand_public_key)
+        except ValueError:
+            key = b""
+        problems = [name for name, bad in (("BAILIFF_DRAND_PUBLIC_KEY (96 bytes of hex: a G2 key)", len(key) != 96),
+                                           ("BAILIFF_DRAND_GENESIS (unix seconds)", settings.drand_genesis <= 0),
+                                           ("BAILIFF_DRAND_PERIOD (seconds)", settings.drand_period <= 0)) if bad]
+        if problems:
+            raise ValueError("BAILIFF_DRAND_CHAIN is set; also set " + ", ".join(problems))
+        chain = DrandChain(settings.drand_chain.lower(), key, settings.drand_genesis, settings.drand_period)
+    return DrandStore(settings.drand_url, chain, local, margin=settings.drand_margin_seconds)

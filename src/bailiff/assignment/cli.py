@@ -80,23 +80,30 @@ def bailiff_unavailable(bailiff_id: Annotated[str, typer.Option("--id", help="Ba
 def verify_assignment(proceeding: Annotated[str, typer.Argument(help="Proceeding number, e.g. 15/26/77001-ИП")],
                       server: Annotated[str, typer.Option(envvar="BAILIFF_SERVER", help="Server URL")] = "http://127.0.0.1:8000",
                       service_key: Annotated[str | None, typer.Option(help="Pinned service public key (PEM file)")] = None,
-                      drand_key: Annotated[list[str] | None, typer.Option(
-                          help="CHAIN_HASH=PUBLIC_KEY_HEX of a drand chain to trust besides quicknet")] = None,
+                      drand_chain: Annotated[list[str] | None, typer.Option(
+                          help="CHAIN_HASH=PUBLIC_KEY_HEX,GENESIS,PERIOD of a drand chain to trust besides quicknet")] = None,
+                      tree_head: Annotated[str | None, typer.Option(
+                          help="A tree head saved earlier (bailiff verify --save-tree-head): proves a drand "
+                               "commitment was logged before its round")] = None,
                       ) -> None:
     """Recompute a proceeding's draw from the public log and the beacon; exit 1 if anything disagrees."""
     from pathlib import Path
 
     from bailiff.assignment.auditor import AssignmentAuditor
+    from bailiff.assignment.drand import DrandChain
+    from bailiff.register.auditor import load_json
 
-    keys = {}
-    for pair in drand_key or []:
-        chain, _, key = pair.partition("=")
+    chains = {}
+    for pair in drand_chain or []:
+        name, _, rest = pair.partition("=")
         try:
-            keys[chain.strip().lower()] = bytes.fromhex(key.strip())
+            key, genesis, period = rest.split(",")
+            chains[name.strip().lower()] = DrandChain(name.strip().lower(), bytes.fromhex(key.strip()), int(genesis),
+                                                      int(period))
         except ValueError:
-            raise ValueError(f"--drand-key {pair!r}: expected CHAIN_HASH=PUBLIC_KEY_HEX") from None
+            raise ValueError(f"--drand-chain {pair!r}: expected CHAIN_HASH=PUBLIC_KEY_HEX,GENESIS,PERIOD") from None
     auditor = AssignmentAuditor(server, service_key_pem=Path(service_key).read_bytes() if service_key else None,
-                                drand_keys=keys)
+                                drand_chains=chains, saved_head=load_json(Path(tree_head)) if tree_head else None)
     report = auditor.verify(proceeding)
     for check in report.checks:
         typer.echo(json.dumps(check, ensure_ascii=False))

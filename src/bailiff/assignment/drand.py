@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from py_ecc.bls.g2_primitives import subgroup_check
 from py_ecc.bls.hash_to_curve import hash_to_G1
 from py_ecc.bls.point_compression import decompress_G1, decompress_G2
 from py_ecc.bls.typing import G1Compressed, G2Compressed
-from py_ecc.optimized_bls12_381 import FQ12, G2, final_exponentiate, neg, pairing
+from py_ecc.optimized_bls12_381 import FQ12, G2, final_exponentiate, is_inf, neg, pairing
 
 from bailiff.assignment.beacon import BeaconError, ChainStore
 
@@ -52,6 +53,11 @@ def verify_round(*, public_key: bytes, round_: int, signature: bytes) -> bool:
         key = decompress_G2(G2Compressed((int.from_bytes(public_key[:48], "big"),
                                           int.from_bytes(public_key[48:], "big"))))
     except (ValueError, AssertionError):
+        return False
+    # Decompression checks only that the point is on the curve. A signature plus a point of small
+    # order passes the pairing equation but hashes to other randomness: whoever supplied it could
+    # choose among variants. Only points of the prime-order subgroup are signatures.
+    if is_inf(sig) or not subgroup_check(sig) or not subgroup_check(key):
         return False
     hashed = hash_to_G1(round_message(round_), DST, hashlib.sha256)
     product = pairing(G2, sig, final_exponentiate=False) * pairing(key, neg(hashed), final_exponentiate=False)
@@ -98,9 +104,11 @@ class DrandStore:
     revealed from the local store, so switching beacons never strands a commitment."""
 
     def __init__(self, relay: str, chain: DrandChain, local: ChainStore, *, timeout: float = 10.0,
-                 clock: Any = time.time) -> None:
+                 margin: float = 10.0, clock: Any = time.time) -> None:
         self.relay, self.chain, self.local = relay.rstrip("/"), chain, local
-        self.timeout, self.clock = timeout, clock
+        # Seconds between a commitment and its round: the commitment's transaction must be durable
+        # before the network publishes the round, however long the batch takes or the clocks differ.
+        self.timeout, self.margin, self.clock = timeout, margin, clock
 
     def serves(self, source: str) -> bool:
         return source == self.chain.source
@@ -122,8 +130,8 @@ class DrandStore:
                 "period": chain.period, "rule": "randomness = SHA-256(BLS signature of SHA-256(round_be64))"}
 
     def next_round(self, last_revealed: int) -> int:
-        """A round not published yet: the next one after now (and after every round already used)."""
-        return max(last_revealed, self.chain.round_at(self.clock())) + 1
+        """A round not published yet: the first one after now + the margin (and after every round used)."""
+        return max(last_revealed, self.chain.round_at(self.clock() + self.margin)) + 1
 
     def ready_in(self, source: str, round_: int) -> float:
         """Seconds until the round is published (0 when it is)."""

@@ -162,7 +162,10 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
 def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor, profile: Profile) -> list[str]:
     """Terminate the running proceedings on writs their issuer recalled; the writ stays `recalled`
     (RU 229-FZ art. 43 part 2 s.4; the ground comes from the profile)."""
-    ground = str(profile.raw["proceedings"]["grounds"]["recall_ground"])
+    grounds = profile.raw["proceedings"].get("grounds")
+    if not grounds:  # a profile that opens no proceedings (uz, kg) has none to end
+        return []
+    ground = str(grounds["recall_ground"])
     numbers = list(session.scalars(select(Proceeding.number).where(
         one_of(session, Proceeding.register_number, register_numbers),
         Proceeding.status.in_(("open", "suspended")))))

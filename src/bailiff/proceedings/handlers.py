@@ -14,9 +14,9 @@ from bailiff.proceedings import enforcement, service
 from bailiff.proceedings.service import OPENER, Presentation
 
 
-# A drand round committed to is published within one period (quicknet: 3 s); waiting longer than
-# this means the relay is behind, and the event is retried instead.
-MAX_WAIT_SECONDS = 30.0
+# A drand round committed to is published within the margin and one period (quicknet: 3 s);
+# waiting this much longer means the relay is behind, and the event is retried instead.
+MAX_WAIT_SECONDS = 60.0
 
 
 def chain_store(settings: Settings) -> BeaconStore:
@@ -55,7 +55,7 @@ def draw_committed(database: Database, settings: Settings, deliveries: list[Deli
             wait = assignment.pending_wait(session=session, store=store)
         if wait is None:
             return
-        if wait > MAX_WAIT_SECONDS:  # the worker retries the event later
+        if wait > MAX_WAIT_SECONDS + settings.drand_margin_seconds:  # the worker retries the event later
             raise RuntimeError(f"the beacon round committed to is {wait:.0f} s away")
         time.sleep(wait)
 

@@ -77,9 +77,10 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
                          restarted_on: date | None = None) -> str | None:
     """Why a writ presented on `presented_on` is too late, or None (RU 229-FZ art. 21, 22, 31 part 1 s.3).
 
-    The period runs from the judgment's entry into force (else the writ's issue date), or from the day
-    an earlier proceeding returned the writ (art. 22 part 2); periodic claims are not checked (art. 21
-    part 4). A profile without `refusal_source` checks nothing.
+    The period runs from the judgment's entry into force (else the writ's issue date), or again from
+    the day an earlier proceeding returned the writ (art. 22 parts 1-3: presentation interrupts it);
+    a last day off work moves to the next working day (art. 16 part 2); periodic claims are not
+    checked (art. 21 part 4). A profile without `refusal_source` checks nothing.
     """
     writs = raw["writs"]
     if "refusal_source" not in writs or document.get("claim", {}).get("kind") == "periodic":
@@ -94,6 +95,10 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
         last = start.replace(year=start.year + years)
     except ValueError:  # 29 February
         last = start.replace(year=start.year + years, day=28)
+    # Art. 16 part 2: a period whose last day is not a working day ends on the next working day.
+    holidays = frozenset(raw.get("proceedings", {}).get("calendar", {}).get("holidays", ()))
+    while last.weekday() >= 5 or last.strftime("%m-%d") in holidays:
+        last += timedelta(days=1)
     if presented_on <= last:
         return None
     since = "its return" if restarted_on and restarted_on >= date.fromisoformat(start_text) else "entry into force"

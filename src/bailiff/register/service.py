@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
-from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.clock import local_today, to_millis, utcnow
 from bailiff.core.crypto import SCHEMES, b64decode, canonical_json, sha256
 from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import BailiffError, Conflict, FieldError, NotFound
@@ -124,7 +124,7 @@ def _prepare(raw: Any, index: int, *, keys: dict[str, Any], actor: Actor, profil
 def register_batch(*, session: Session, envelopes: list[Any], actor: Actor, profile: Profile,
                    today: date | None = None) -> list[ItemResult]:
     """Register up to MAX_BATCH signed writs; every item gets its own result."""
-    today = today or utcnow().date()
+    today = today or local_today(profile.timezone)  # a decision dated today is not "in the future" at 01:00 local
     key_ids = {e["signature"]["key_id"] for e in envelopes
                if isinstance(e, dict) and isinstance(e.get("signature"), dict)
                and isinstance(e["signature"].get("key_id"), str)}

@@ -262,4 +262,4 @@ def test_a_writ_presented_after_its_period_is_refused_and_returned(
         refusal = session.scalar(select(AuditEvent).where(AuditEvent.action == "proceeding.not_opened",
                                                           AuditEvent.subject_id == number))
     assert refusal is not None and refusal.reason.startswith("229-FZ art. 31 part 1 s.3")
-    assert "2025-02-11" in refusal.reason
+    assert "2025-02-11" in refusal.reason  # a Tuesday: no shift to a working day

@@ -72,5 +72,10 @@ def test_the_fast_canonical_form_is_byte_for_byte_rfc_8785() -> None:
 
     same()
     # The cases that must take the reference path: key order by UTF-16 code units, floats, big integers.
-    tricky = {"\ue000": 1, "\U0001f600": 2, "a": 0.1, "n": 2**53 - 1, "list": [1.5e300, "\u2028\x1f"]}
-    assert canonical_json(tricky) == rfc8785.dumps(tricky)
+    from bailiff.core.crypto import _plain
+
+    # Keys that sort differently by UTF-16 code units (RFC 8785) and by code points: the reference path.
+    keys = {"\ue000": 1, "\U0001f600": 2, "a": [2**53 - 1, "\u2028\x1f"]}
+    assert not _plain(keys) and canonical_json(keys) == rfc8785.dumps(keys)
+    assert canonical_json(keys).index("\U0001f600".encode()) < canonical_json(keys).index("\ue000".encode())
+    assert not _plain({"a": 0.5}) and not _plain({"n": 2**53}) and _plain({"n": 2**53 - 1, "ключ": ["\x1f"]})

@@ -154,9 +154,10 @@ def test_a_writ_presented_after_its_period_is_refused() -> None:
     from bailiff.proceedings.rules import presentation_refusal
 
     writ = {"type": "writ_of_execution", "effective_date": "2022-03-01", "claim": {"kind": "money"}}
-    assert presentation_refusal(document=writ, presented_on=date(2025, 3, 1), raw=RU) is None  # the last day
-    refused = presentation_refusal(document=writ, presented_on=date(2025, 3, 2), raw=RU)
-    assert refused is not None and refused.startswith("229-FZ art. 31 part 1 s.3") and "2025-03-01" in refused
+    # Three years end on Saturday 2025-03-01: the period runs to Monday 2025-03-03 (art. 16 part 2).
+    assert presentation_refusal(document=writ, presented_on=date(2025, 3, 3), raw=RU) is None
+    refused = presentation_refusal(document=writ, presented_on=date(2025, 3, 4), raw=RU)
+    assert refused is not None and refused.startswith("229-FZ art. 31 part 1 s.3") and "2025-03-03" in refused
     # Art. 22 part 2: returned in 2024, the period runs again from the return.
     assert presentation_refusal(document=writ, presented_on=date(2026, 5, 1), raw=RU,
                                 restarted_on=date(2024, 6, 1)) is None
