@@ -46,9 +46,10 @@ class AssignmentAuditor(Auditor):
         return report
 
     def _verify(self, proceeding_number: str, size: int, root: bytes, key_der: bytes, report: Report, *,
-                depth: int) -> str | None:
+                depth: int, claimed: dict[str, Any] | None = None) -> str | None:
         """Check the latest assignment of one proceeding; returns the bailiff it was proven to give."""
-        claimed = self._get("/api/v1/assignments/" + quote(proceeding_number, safe=""))
+        if claimed is None:
+            claimed = self._get("/api/v1/assignments/" + quote(proceeding_number, safe=""))
         if claimed["kind"] == "join":
             return self._join(proceeding_number, claimed, size, root, key_der, report, depth=depth)
         if claimed["kind"] == "override":
@@ -83,22 +84,36 @@ class AssignmentAuditor(Auditor):
 
     def _join(self, proceeding_number: str, claimed: dict[str, Any], size: int, root: bytes, key_der: bytes,
               report: Report, *, depth: int) -> str | None:
-        """A member of a consolidated proceeding: its join leaf, then the lead's own assignment."""
-        joined = self._leaf(int(claimed["result"]["leaf_index"]), size, root, report, "join")
+        """A member of a consolidated proceeding: the leaf that grouped it, its join leaf, then the
+        lead's own draw, which must be the assignment the join names."""
+        join_index = int(claimed["result"]["leaf_index"])
+        joined = self._leaf(join_index, size, root, report, "join")
         if joined is None:
             return None
         bailiff = (claimed.get("bailiff") or {}).get("bailiff_id")
+        lead_number = str(joined.get("lead"))
         report.add("join.names_proceeding", joined.get("event") == "assignment.joined"
                    and joined.get("proceeding") == proceeding_number and joined.get("bailiff_id") == bailiff,
-                   f"{proceeding_number} follows the consolidated proceeding led by {joined.get('lead')} "
-                   f"(229-FZ art. 34)")
-        if depth > 0 or not joined.get("lead"):
+                   f"{proceeding_number} follows the consolidated proceeding led by {lead_number} (229-FZ art. 34)")
+        grouped_index = joined.get("grouped_leaf")
+        grouped = self._leaf(int(grouped_index), size, root, report, "join.grouped") \
+            if isinstance(grouped_index, int) else None
+        report.add("join.grouped_before", grouped is not None and grouped_index < join_index
+                   and grouped.get("event") in ("proceeding.opened", "proceeding.consolidated")
+                   and grouped.get("proceeding") == proceeding_number and grouped.get("lead") == lead_number,
+                   f"leaf {grouped_index} put {proceeding_number} in the group of {lead_number} before the join")
+        if depth > 0:
             report.add("join.lead_is_drawn", False, "a lead proceeding must itself be drawn, not joined")
             return None
-        lead = self._get("/api/v1/assignments/" + quote(str(joined["lead"]), safe=""))
-        report.add("join.lead_assignment", lead["result"]["leaf_index"] == joined.get("lead_assignment_leaf"),
-                   f"the lead's current assignment is the one joined (leaf {joined.get('lead_assignment_leaf')})")
-        proven = self._verify(str(joined["lead"]), size, root, key_der, report, depth=depth + 1)
+        lead = self._get("/api/v1/assignments/" + quote(lead_number, safe=""))  # fetched once, checked below
+        report.add("join.lead_assignment", lead["kind"] != "join"
+                   and lead["result"]["leaf_index"] == joined.get("lead_assignment_leaf")
+                   and int(lead["result"]["leaf_index"]) < join_index
+                   and lead.get("office_id") == claimed.get("office_id")
+                   and grouped is not None and grouped.get("office") == lead.get("office_id"),
+                   f"the lead's assignment at leaf {joined.get('lead_assignment_leaf')}, in the same office, "
+                   "came before the join")
+        proven = self._verify(lead_number, size, root, key_der, report, depth=depth + 1, claimed=lead)
         report.add("join.same_bailiff", proven is not None and proven == bailiff,
                    f"the lead's assignment gives {proven}, the member has {bailiff}")
         return bailiff if proven == bailiff else None

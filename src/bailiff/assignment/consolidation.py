@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -37,38 +38,50 @@ def _latest(session: Session, numbers: set[str]) -> dict[str, Assignment]:
     return {a.proceeding_number: a for a in rows}
 
 
-def join(*, session: Session, members: Sequence[tuple[str, str, str]], actor: Actor) -> list[str]:
-    """Give each (member, lead, office) the lead's current bailiff; returns the members joined now.
+class Member(NamedTuple):
+    """A proceeding of a consolidated group, its lead, its office, and the leaf that grouped it."""
+
+    number: str
+    lead: str
+    office_id: str
+    grouped_leaf: int
+
+
+def join(*, session: Session, members: Sequence[Member], actor: Actor) -> list[str]:
+    """Give each member the lead's current bailiff; returns the members joined now.
 
     A member whose lead has no drawn bailiff yet waits (it is joined when the lead is drawn); a member
     already with the lead's bailiff is left alone; an ended member (closed assignment) never moves.
     """
     if not members:
         return []
-    latest = _latest(session, {m for m, _, _ in members} | {lead for _, lead, _ in members})
+    size = translog.lock(session)  # first: the rows read below cannot change before the joins are written
+    latest = _latest(session, {m.number for m in members} | {m.lead for m in members})
     todo = []
-    for member, lead, office_id in members:
-        lead_row = latest.get(lead)
-        if lead_row is None or lead_row.status != "drawn" or lead_row.bailiff_id is None or member == lead:
+    for m in members:
+        lead_row = latest.get(m.lead)
+        # The lead must itself be drawn (or overridden), in the member's office.
+        if (lead_row is None or lead_row.status != "drawn" or lead_row.bailiff_id is None or m.number == m.lead
+                or lead_row.kind == "join" or lead_row.office_id != m.office_id):
             continue
-        mine = latest.get(member)
+        mine = latest.get(m.number)
         if mine is not None and (mine.closed_at is not None or mine.status != "drawn"
                                  or mine.bailiff_id == lead_row.bailiff_id):
             continue  # ended, still being drawn on its own, or already with the group's bailiff
-        todo.append((member, lead_row, office_id, mine))
+        todo.append((m, lead_row, mine))
     if not todo:
         return []
-    size = translog.lock(session)
     now = utcnow()
     leaves, rows = [], []
     load: dict[str, int] = defaultdict(int)
-    for offset, (member, lead_row, office_id, mine) in enumerate(todo):
+    for offset, (m, lead_row, mine) in enumerate(todo):
         leaves.append(canonical_json({
-            "v": 1, "event": "assignment.joined", "proceeding": member, "lead": lead_row.proceeding_number,
-            "lead_assignment_leaf": lead_row.result_leaf, "bailiff_id": lead_row.bailiff_id,
-            "from": mine.bailiff_id if mine else None, "rule": RULE, "at": to_millis(now)}))
-        rows.append({"proceeding_number": member, "kind": "join", "seq": (mine.seq + 1) if mine else 0,
-                     "reason": f"consolidated with {lead_row.proceeding_number} ({RULE})", "office_id": office_id,
+            "v": 1, "event": "assignment.joined", "proceeding": m.number, "lead": lead_row.proceeding_number,
+            "grouped_leaf": m.grouped_leaf, "lead_assignment_leaf": lead_row.result_leaf,
+            "bailiff_id": lead_row.bailiff_id, "from": mine.bailiff_id if mine else None, "rule": RULE,
+            "at": to_millis(now)}))
+        rows.append({"proceeding_number": m.number, "kind": "join", "seq": (mine.seq + 1) if mine else 0,
+                     "reason": f"consolidated with {lead_row.proceeding_number} ({RULE})", "office_id": m.office_id,
                      "status": "drawn", "eligible": [], "excluded": [], "beacon": None, "round": None,
                      "commit_leaf": size + offset, "committed_at": now, "bailiff_id": lead_row.bailiff_id,
                      "ctr": None, "r": None, "result_leaf": size + offset, "drawn_at": now, "actor": actor.label,
@@ -81,9 +94,10 @@ def join(*, session: Session, members: Sequence[tuple[str, str, str]], actor: Ac
     for bailiff_id, delta in load.items():
         if delta > 0:
             session.execute(update(Bailiff).where(Bailiff.id == bailiff_id).values(open_cases=Bailiff.open_cases + delta))
-        elif delta < 0:
-            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id, Bailiff.open_cases >= -delta)
-                            .values(open_cases=Bailiff.open_cases + delta))
+        elif delta < 0:  # never below zero, as in draw_pending
+            floor = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
+                            .values(open_cases=floor(Bailiff.open_cases + delta, 0)))
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.joined", subject_type="proceeding",
                                            subject_id=r["proceeding_number"], reason=r["reason"],
                                            log_leaf_index=r["result_leaf"], at=now,

@@ -220,11 +220,14 @@ def _next_round(session: Session, store: "BeaconStore", size: int) -> tuple[Any,
 
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
     """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
+    # Fetch (and verify) the rounds before the log lock: a relay's latency must not hold up the log.
+    needed = {(a.beacon, a.round): anchor for a, anchor in _drawable(session, store, limit)}
+    logged = {(r.source, r.round) for r in session.execute(select(BeaconRound.source, BeaconRound.round).where(
+        or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in needed))))} if needed else set()
+    fetched = {(source, round_): store.reveal(source, anchor, round_)
+               for (source, round_), anchor in sorted(needed.items()) if (source, round_) not in logged}
     size = translog.lock(session)
-    pending = [a for a in session.scalars(select(Assignment).where(Assignment.status == "committed")
-                                          .order_by(Assignment.commit_leaf).limit(limit))
-               if a.beacon is not None and store.can_reveal(a.beacon)
-               and store.ready_in(a.beacon, a.round) <= 0]  # a drand round not published yet waits
+    pending = [a for a, _ in _drawable(session, store, limit)]
     if not pending:
         return []
     now = utcnow()
@@ -235,7 +238,7 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
         or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in wanted))))}
     reveals = []
     for source, round_ in sorted(wanted - set(known)):
-        value, evidence = store.reveal(source, chains[source].anchor, round_)
+        value, evidence = fetched.get((source, round_)) or store.reveal(source, chains[source].anchor, round_)
         reveals.append((source, round_, value, evidence))
         known[(source, round_)] = value
     leaves = [canonical_json({"v": 1, "event": "beacon.revealed", "beacon": s, "round": n, "value": v.hex(),
@@ -275,6 +278,14 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
                                                     "kind": a.kind, "result_leaf": a.result_leaf})
                           for a, _, _ in results])
     return [a for a, _, _ in results]
+
+
+def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
+    """Committed assignments whose round this store can reveal now, with their chain's anchor."""
+    rows = session.execute(select(Assignment, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
+                           .where(Assignment.status == "committed").order_by(Assignment.commit_leaf).limit(limit)).all()
+    return [(a, anchor) for a, anchor in rows
+            if store.can_reveal(a.beacon) and store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
 
 
 def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:

@@ -45,6 +45,7 @@ class FeeRule:
     non_monetary_person: Decimal | None = None
     non_monetary_organization: Decimal | None = None
     charged: str = "if the debtor does not pay within the voluntary period"
+    checked: bool = True  # False: read in secondary sources only, shown with a caveat
 
     @classmethod
     def from_profile(cls, raw: Mapping[str, Any]) -> FeeRule:
@@ -52,7 +53,7 @@ class FeeRule:
         f = raw["proceedings"]["fee"]
         common = {"source": str(f["source"]), "effective": str(f["effective"]),
                   "exempt_categories": frozenset(f.get("exempt_categories", ())),
-                  "charged": str(f.get("charged", cls.charged))}
+                  "charged": str(f.get("charged", cls.charged)), "checked": bool(f.get("checked", True))}
         if f.get("method", "rate") == "rate":
             return cls(**common, rate=Decimal(f["rate"]), minimum_person=Decimal(f["minimum_person"]),
                        minimum_organization=Decimal(f["minimum_organization"]))
@@ -103,6 +104,7 @@ class MeasureRules:
     # "on_application" (RU art. 99 part 1.1) or "always" (KZ art. 95 p.1), and the claims it yields to.
     subsistence_protection: str = "on_application"
     subsistence_exempt_categories: frozenset[str] = frozenset()
+    checked: bool = True  # False: the figures are shown with a caveat until checked against the law
 
     @classmethod
     def from_profile(cls, raw: Mapping[str, Any]) -> MeasureRules:
@@ -113,7 +115,7 @@ class MeasureRules:
                    int(m["withhold_max_percent"]), int(m["withhold_max_percent_priority"]),
                    money(m["subsistence_minimum"], raw), dict(m["cite"]), dict(m["basis"]),
                    bool(m.get("travel_organizations", False)), str(m.get("subsistence_protection", "on_application")),
-                   frozenset(m.get("subsistence_exempt_categories", ())))
+                   frozenset(m.get("subsistence_exempt_categories", ())), bool(m.get("checked", True)))
 
     def protects_minimum(self, *, category: str | None, applied: bool) -> bool:
         """Whether the subsistence minimum stays with the debtor on this claim."""
@@ -157,7 +159,12 @@ def check_measure(*, kind: str, rules: MeasureRules, today: date, voluntary_dead
         if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= cap:
             out.append(Refusal("params.percent", "measure.withhold.cap",
                                f"{rules.cite['withhold']}: a whole percent from 1 to {cap} for this claim"))
+    if not rules.checked:
+        out = [Refusal(r.field, r.rule, r.message + UNCHECKED) for r in out]
     return out
+
+
+UNCHECKED = " (figure from the profile, not yet checked against the official text)"
 
 
 def withholding(*, income: Decimal, percent: int, protect_minimum: bool, minimum: Decimal) -> Decimal:

@@ -46,6 +46,9 @@ class Proceeding(Base):
     ground: Mapped[str | None] = mapped_column(Text)  # the article and part of the last status change
     priority: Mapped[int] = mapped_column(Integer, server_default="4")  # art. 111 order of the claim, 1..4
     consolidation: Mapped[str | None] = mapped_column(String(80), index=True)  # art. 34 group number
+    # The log leaf that put this proceeding in its group: its opening leaf, or a later
+    # `proceeding.consolidated` leaf (an auditor checks a member's join against it).
+    consolidation_leaf: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Measure(Base):

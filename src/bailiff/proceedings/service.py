@@ -109,16 +109,24 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                          profile.timezone))
     if rows:
         _number(session, rows, rules, now)
+        # Art. 34 (RU); a profile without [proceedings.consolidation] joins nothing. The group is
+        # decided before the opening leaves, which name it: a member's join is checked against them.
+        suffix = (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
+        regrouped = _consolidate(session, rows, suffix) if suffix else []
         size = translog.lock(session)
         translog.append(session, [canonical_json({
             "v": 1, "event": "proceeding.opened", "proceeding": r["number"], "register_number": r["register_number"],
-            "office": r["office_id"], "at": to_millis(now)}) for r in rows], tree_size=size)
+            "office": r["office_id"], "at": to_millis(now),
+            **({"consolidation": r["consolidation"], "lead": r["consolidation"].removesuffix(suffix or "")}
+               if r["consolidation"] else {})}) for r in rows] + [canonical_json({
+                   "v": 1, "event": "proceeding.consolidated", "proceeding": p.number, "office": p.office_id,
+                   "consolidation": p.consolidation, "lead": (p.consolidation or "").removesuffix(suffix or ""),
+                   "rule": "229-FZ art. 34 part 1", "at": to_millis(now)}) for p in regrouped], tree_size=size)
         for offset, r in enumerate(rows):
             r["leaf_index"] = size + offset
-        # Art. 34 (RU); a profile without [proceedings.consolidation] joins nothing.
-        suffix = (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
-        if suffix:
-            _consolidate(session, rows, suffix)
+            r["consolidation_leaf"] = r["leaf_index"] if r["consolidation"] else None
+        for offset, p in enumerate(regrouped):
+            p.consolidation_leaf = size + len(rows) + offset
         insert_rows(session, Proceeding.__table__, rows)
         for office_id in sorted({r["office_id"] for r in rows}):
             moved = register.transition_many(
@@ -170,23 +178,26 @@ def _row(p: Presentation, document: dict[str, Any], link: Any, office_id: str, r
             "opened_at": now, "opening_deadline": rules.opening_deadline(local_date(p.presented_at, zone)), "note": None,
             "category": claim.get("category"), "debtor_kind": debtor_kind,
             "fee": None if fee is None else str(fee),
-            "fee_rule": f"{fees.source}, in force {fees.effective}; charged {fees.charged}" if fee is not None else None,
+            "fee_rule": (f"{fees.source}, in force {fees.effective}; charged {fees.charged}"
+                         + ("" if fees.checked else "; not yet checked against the official text"))
+            if fee is not None else None,
             "order_received_on": None, "voluntary_deadline": None, "ended_at": None, "ground": None,
-            "priority": priority(claim.get("category"), rules_raw), "consolidation": None}
+            "priority": priority(claim.get("category"), rules_raw), "consolidation": None, "consolidation_leaf": None}
 
 
 def _debtor_key(person: int | None, entity: int | None, office: str) -> tuple[str, int, str]:
     return ("person", person, office) if person else ("entity", entity or 0, office)
 
 
-def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> None:
+def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> list[Proceeding]:
     """Join proceedings against one confirmed debtor in one office into one consolidated proceeding
-    (229-FZ art. 34): the group is named after its first proceeding. Unconfirmed debtors stay alone."""
+    (229-FZ art. 34): the group is named after its first proceeding. Unconfirmed debtors stay alone.
+    Returns the earlier proceedings whose group this changed (each gets its own log leaf)."""
     # Art. 34 part 1 joins claims of property character: sums of money, not non-monetary obligations.
     keyed = [r for r in rows if r["debtor_confirmed"] and (r["debtor_person_id"] or r["debtor_entity_id"])
              and r["amount"] is not None]
     if not keyed:
-        return
+        return []
     groups: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
     existing = session.execute(select(Proceeding).where(
         Proceeding.status.in_(("open", "suspended")), Proceeding.debtor_confirmed.is_(True),
@@ -199,6 +210,7 @@ def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> N
         earlier.setdefault(_debtor_key(p.debtor_person_id, p.debtor_entity_id, p.office_id), []).append(p)
     for r in keyed:
         groups.setdefault(_debtor_key(r["debtor_person_id"], r["debtor_entity_id"], r["office_id"]), []).append(r)
+    regrouped: list[Proceeding] = []
     for k, new in groups.items():
         old = earlier.get(k, [])
         if len(old) + len(new) < 2:
@@ -206,9 +218,12 @@ def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> N
         name = next((p.consolidation for p in old if p.consolidation), None) or \
             (old[0].number if old else new[0]["number"]) + suffix
         for p in old:
-            p.consolidation = name
+            if p.consolidation != name:
+                p.consolidation = name
+                regrouped.append(p)
         for r in new:
             r["consolidation"] = name
+    return regrouped
 
 
 def join_groups(*, session: Session, groups: set[str], suffix: str, actor: Actor) -> list[str]:
@@ -216,12 +231,14 @@ def join_groups(*, session: Session, groups: set[str], suffix: str, actor: Actor
     part 1: one bailiff conducts a consolidated proceeding); members whose lead is not drawn yet wait."""
     if not groups:
         return []
-    members = session.execute(select(Proceeding.number, Proceeding.consolidation, Proceeding.office_id).where(
+    members = session.execute(select(Proceeding.number, Proceeding.consolidation, Proceeding.office_id,
+                                     Proceeding.consolidation_leaf).where(
         one_of(session, Proceeding.consolidation, groups), Proceeding.status.in_(("open", "suspended")))
         .order_by(Proceeding.number)).all()
     return consolidation.join(session=session, actor=actor, members=[
-        (number, group.removesuffix(suffix), office_id) for number, group, office_id in members
-        if group.endswith(suffix) and number != group.removesuffix(suffix)])
+        consolidation.Member(number, group.removesuffix(suffix), office_id, leaf)
+        for number, group, office_id, leaf in members
+        if group.endswith(suffix) and number != group.removesuffix(suffix) and leaf is not None])
 
 
 def groups_of(*, session: Session, numbers: set[str]) -> set[str]:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from bailiff.assignment.auditor import AssignmentAuditor
-from bailiff.assignment.models import Bailiff
+from bailiff.assignment.models import Assignment, Bailiff
 from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.audit import AuditEvent
@@ -167,7 +167,19 @@ def test_members_of_a_consolidated_proceeding_follow_the_leads_bailiff(
     assert loads[owner] == 4 and sum(loads.values()) == 4  # each member counts in its bailiff's workload
     report = AssignmentAuditor("http://testserver", client=client).verify(members[0])
     assert report.ok, report.checks
-    assert {"join.names_proceeding", "join.same_bailiff", "result.recomputed"} <= {c["check"] for c in report.checks}
+    assert {"join.names_proceeding", "join.grouped_before", "join.lead_assignment", "join.same_bailiff",
+            "result.recomputed"} <= {c["check"] for c in report.checks}
+    # A member's bailiff rewritten in the database no longer matches its join leaf nor its lead's draw.
+    other = next(b for b in ids if b != owner)
+    with database.transaction() as session:
+        row = session.scalar(select(Assignment).where(Assignment.proceeding_number == members[0])
+                             .order_by(Assignment.seq.desc()).limit(1))
+        row.bailiff_id = other
+    steered = AssignmentAuditor("http://testserver", client=client).verify(members[0])
+    assert {c["check"] for c in steered.checks if not c["ok"]} == {"join.names_proceeding", "join.same_bailiff"}
+    with database.transaction() as session:
+        session.scalar(select(Assignment).where(Assignment.proceeding_number == members[0])
+                       .order_by(Assignment.seq.desc()).limit(1)).bailiff_id = owner
 
     # An application against a member is about the consolidated proceeding: the grant redraws the lead
     # without its bailiff, and every member follows.
