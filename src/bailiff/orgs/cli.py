@@ -36,12 +36,7 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
             der = public_der_from_pem(public_key.read_bytes())
         except ValueError as exc:
             raise ValueError(f"{public_key}: not a PEM public key ({exc})") from exc
-    own = {}
-    for pair in identifier or []:
-        ident_kind, sep, value = pair.partition("=")
-        if not sep or not value.strip():
-            raise ValueError(f"--identifier {pair!r}: expected KIND=VALUE, e.g. inn=7707083893")
-        own[ident_kind.strip().lower()] = value.strip()
+    own = _pairs(identifier or [])
     upgrade(settings.database_url)
     database = Database(settings.database_url)
     with database.transaction() as session:
@@ -49,6 +44,35 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
                               public_key_der=der, callback_url=callback_url, identifiers=own)
     typer.echo(json.dumps({"id": new.id, "code": new.code, "kind": new.kind, "key_id": new.key_id,
                            "token": new.token}))
+
+
+def _pairs(pairs: list[str]) -> dict[str, str]:
+    own = {}
+    for pair in pairs:
+        ident_kind, sep, value = pair.partition("=")
+        if not sep or not value.strip():
+            raise ValueError(f"--identifier {pair!r}: expected KIND=VALUE, e.g. inn=7707083893")
+        own[ident_kind.strip().lower()] = value.strip()
+    return own
+
+
+@app.command("identify")
+def identify(code: Annotated[str, typer.Option(help="Organisation code")],
+             identifier: Annotated[list[str], typer.Option(help="KIND=VALUE, e.g. inn=7707083893")],
+             reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")]) -> None:
+    """Record an organisation's own identifiers (a claimant acts only on writs naming it by one)."""
+    from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.core.db import Database, upgrade
+    from bailiff.orgs import service
+
+    own = _pairs(identifier)
+    settings = load_settings()
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        org = service.set_identifiers(session=session, code=code, identifiers=own, reason=reason, actor=CLI_ADMIN)
+    typer.echo(json.dumps({"code": org.code, "identifiers": org.identifiers}))
 
 
 @app.command("deactivate")

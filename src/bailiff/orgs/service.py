@@ -59,13 +59,7 @@ def add_org(
         raise ValidationFailed("code and name are required", errors=[FieldError("code", "org.code.required", "non-empty")])
     if session.scalar(select(Organization.id).where(Organization.code == code)) is not None:
         raise Conflict(f"an organisation with code {code!r} exists", errors=[FieldError("code", "org.code.unique", "codes are unique")])
-    own = {}
-    for ident_kind, value in (identifiers or {}).items():
-        try:
-            own[ident_kind] = validate_identifier(ident_kind, value)
-        except InvalidIdentifier as exc:
-            raise ValidationFailed("invalid identifier", errors=[FieldError(
-                f"identifiers.{ident_kind}", exc.rule, exc.message)]) from exc
+    own = _validated(identifiers or {})
     now = utcnow()
     org = Organization(kind=kind, code=code, name=name, region=region, active=True, callback_url=callback_url,
                        identifiers=own or None, created_at=now)
@@ -127,6 +121,33 @@ def keys_by_id(*, session: Session, key_ids: set[str]) -> dict[str, tuple[OrgKey
         select(OrgKey, Organization).join(Organization, Organization.id == OrgKey.org_id).where(OrgKey.key_id.in_(key_ids))
     )
     return {key.key_id: (key, org) for key, org in rows}
+
+
+def _validated(identifiers: dict[str, str]) -> dict[str, str]:
+    """Identifiers in normal form, each checked with its check digits."""
+    own = {}
+    for ident_kind, value in identifiers.items():
+        try:
+            own[ident_kind] = validate_identifier(ident_kind, value)
+        except InvalidIdentifier as exc:
+            raise ValidationFailed("invalid identifier", errors=[FieldError(
+                f"identifiers.{ident_kind}", exc.rule, exc.message)]) from exc
+    return own
+
+
+def set_identifiers(*, session: Session, code: str, identifiers: dict[str, str], reason: str,
+                    actor: Actor) -> Organization:
+    """Record an organisation's own identifiers (those registered before they were kept, say): a
+    claimant acts only on writs that name it by one of them. Audited with the old and new values."""
+    org = get_org(session=session, code=code)
+    own = _validated(identifiers)
+    if not own:
+        raise ValidationFailed("no identifier given", errors=[FieldError("identifiers", "org.identifiers.required",
+                                                                          "at least one KIND=VALUE")])
+    before, org.identifiers = org.identifiers, {**(org.identifiers or {}), **own}
+    audit.record(session, [audit.audit_row(actor=actor, action="org.identified", subject_type="org", subject_id=code,
+                                           reason=reason, details={"before": before, "after": org.identifiers})])
+    return org
 
 
 def set_active(*, session: Session, code: str, active: bool, reason: str, actor: Actor) -> Organization:

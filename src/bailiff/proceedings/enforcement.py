@@ -59,7 +59,10 @@ def ground_refusal(action: str, ground: str, raw: dict[str, Any]) -> str | None:
     law, articles = str(raw["proceedings"]["law"]), str(raw["proceedings"]["grounds"][action])
     text = ground or ""
     generic = articles == r"\d+"
-    cited = re.search(rf"(?<!\d)({articles})(?!\d)", text.replace(law, ""))
+    # The number must follow an article marker ("art. 47", "ст. 47", "статья 47"), not be any number
+    # (a date, say).
+    cited = re.search(rf"(?:art\.?|article|ст\.?|статья|статьи)\s*({articles})(?![\d])",
+                      text.replace(law, ""), flags=re.IGNORECASE)
     if cited is None or (generic and law.lower() not in text.lower()):
         return f"{action}: cite {law} " + ("and its article" if generic else "art. " + articles.replace("|", " or "))
     return None

@@ -16,6 +16,7 @@ from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.crypto import SCHEMES, SigningKey, canonical_json
 from bailiff.core.db import Database
+from bailiff.orgs import service as orgs
 from bailiff.core.errors import Forbidden
 from tests.conftest import Issuer, make_org
 from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
@@ -42,6 +43,15 @@ def test_commission_grants_a_change_and_the_redraw_excludes_the_bailiff(
     foreign = client.post("/api/v1/change-applications", headers=stranger.headers,
                           json={"proceeding_number": number, "reason": "bias"})
     assert foreign.status_code == 403 and "not a creditor" in foreign.json()["detail"]
+    with database.transaction() as session:  # `bailiff org identify`: it was the creditor after all
+        orgs.set_identifiers(session=session, code=stranger.code, identifiers={"inn": "7707083893"},
+                             reason="registered before identifiers were kept", actor=CLI_ADMIN)
+    late = client.post("/api/v1/change-applications", headers=stranger.headers,
+                       json={"proceeding_number": number, "reason": "no action for two months"})
+    assert late.status_code == 201, late.text
+    assert client.post(f"/api/v1/change-applications/{late.json()['id']}/decision",
+                       headers=make_org(database, "commission").headers,
+                       json={"grant": False, "reason": "premature"}).status_code == 200
     empty = client.post("/api/v1/change-applications", headers=claimant.headers,
                         json={"proceeding_number": number, "reason": "  "})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "reason"

@@ -123,6 +123,8 @@ def test_grounds_cite_the_profiles_law() -> None:
     assert ground_refusal("terminate", "ст. 49", KZ) == "terminate: cite 261-IV and its article"
     assert ground_refusal("terminate", "261-IV", KZ) is not None  # the law alone cites no article
     assert ground_refusal("return", "261-IV art. 12", KZ) is not None
+    assert ground_refusal("terminate", "261-IV от 02.04.2010", KZ) is not None  # a date is not an article
+    assert ground_refusal("suspend", "229-FZ art. 140", RU) is not None  # nor is art. 140 art. 40
 
 
 def test_every_profile_loads_and_cites_its_sources() -> None:
