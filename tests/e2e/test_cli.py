@@ -63,6 +63,8 @@ def test_bad_input_is_one_line_and_non_zero(deployment: Deployment, tmp_path: Pa
         (["org", "add", "--kind", "claimant", "--code", "C", "--name", "C", "--identifier", "inn=7707083894"],
          "inn.checksum"),
         (["org", "add", "--kind", "claimant", "--code", "C", "--name", "C", "--identifier", "inn"], "KIND=VALUE"),
+        (["org", "identify", "--code", "NOPE", "--identifier", "inn=7707083893", "--reason", "x"], "NOPE"),
+        (["office", "draw-waiting", "--id", "NOPE"], "no office NOPE"),
         (["writ", "sign", "--key", str(tmp_path / "missing.pem"), str(EXAMPLE)], "missing.pem"),
         (["intake", str(tmp_path / "nothing.jsonl"), "--token", "t"], "no such file"),
         (["intake", str(EXAMPLE)], "API token is required"),

@@ -22,6 +22,24 @@ def _database():  # type: ignore[no-untyped-def]
     return Database(settings.database_url)
 
 
+@office_app.command("draw-waiting")
+def office_draw_waiting(office_id: Annotated[str, typer.Option("--id", help="Office code")]) -> None:
+    """Commit draws for the office's proceedings still without a bailiff (no one was eligible when
+    they opened); the worker draws them once their round exists. Prints JSON."""
+    from bailiff.assignment.beacons import beacon_store
+    from bailiff.config import load_settings
+    from bailiff.core.actor import CLI_ADMIN
+    from bailiff.jurisdictions import load_profile
+    from bailiff.proceedings import service as proceedings
+
+    settings = load_settings()
+    suffix = (load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation") or {}).get("suffix")
+    with _database().transaction() as session:
+        outcome = proceedings.draw_waiting(session=session, office_id=office_id, store=beacon_store(settings),
+                                           actor=CLI_ADMIN, suffix=suffix)
+    typer.echo(json.dumps(outcome, ensure_ascii=False))
+
+
 @office_app.command("add")
 def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code, e.g. 77001")],
                name: Annotated[str, typer.Option(help="Official name")],

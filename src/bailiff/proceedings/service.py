@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bailiff.assignment import consolidation
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacons import BeaconStore
+from bailiff.assignment.models import Assignment, Office
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import local_date, to_millis, utcnow
@@ -151,6 +152,9 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             if r["consolidation"] is None or r["consolidation"] == f"{r['number']}{suffix}"])
         for number, why in refused.items():
             not_opened[number] = f"opened, but no bailiff can be drawn: {why}"
+        for r in rows:  # members wait for their lead (`bailiff office draw-waiting` once someone is eligible)
+            if r["consolidation"] and r["consolidation"].removesuffix(suffix or "") in refused:
+                not_opened[r["number"]] = f"opened; waits for the draw of its lead {r['consolidation']}"
         if suffix:
             join_groups(session=session, groups={r["consolidation"] for r in rows if r["consolidation"]},
                         suffix=suffix, actor=actor)
@@ -239,6 +243,24 @@ def join_groups(*, session: Session, groups: set[str], suffix: str, actor: Actor
         consolidation.Member(number, group.removesuffix(suffix), office_id, leaf)
         for number, group, office_id, leaf in members
         if group.endswith(suffix) and number != group.removesuffix(suffix) and leaf is not None])
+
+
+def draw_waiting(*, session: Session, office_id: str, store: BeaconStore, actor: Actor,
+                 suffix: str | None) -> dict[str, Any]:
+    """Commit draws for the office's running proceedings that have no bailiff yet: those whose draw
+    was refused when no one was eligible (run after adding bailiffs or when absences end). Members of a
+    consolidated proceeding are not drawn: they join their lead once it is drawn."""
+    if session.get(Office, office_id) is None:
+        raise NotFound(f"no office {office_id}")
+    assigned = select(Assignment.proceeding_number)
+    waiting = list(session.scalars(select(Proceeding.number).where(
+        Proceeding.office_id == office_id, Proceeding.status.in_(("open", "suspended")),
+        Proceeding.number.not_in(assigned), or_(Proceeding.consolidation.is_(None),
+                                               Proceeding.consolidation == Proceeding.number + (suffix or "")))
+        .order_by(Proceeding.number)))
+    refused = assignment.commit(session=session, store=store, actor=actor, requests=[
+        assignment.Request(n, office_id, reason="drawn after waiting for an eligible bailiff") for n in waiting])
+    return {"office": office_id, "committed": [n for n in waiting if n not in refused], "refused": refused}
 
 
 def groups_of(*, session: Session, numbers: set[str]) -> set[str]:

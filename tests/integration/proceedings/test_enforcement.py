@@ -275,3 +275,36 @@ def test_a_writ_presented_after_its_period_is_refused_and_returned(
                                                           AuditEvent.subject_id == number))
     assert refusal is not None and refusal.reason.startswith("229-FZ art. 31 part 1 s.3")
     assert "2025-02-11" in refusal.reason  # a Tuesday: no shift to a working day
+
+
+def test_proceedings_left_without_a_bailiff_are_drawn_once_someone_is_eligible(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    from bailiff.assignment import service as assignment
+    from bailiff.assignment.beacons import beacon_store
+    from bailiff.proceedings import service as proceedings
+
+    office, ids = make_office(database, [1])
+    present(client, court, bailiffs, office, own_debtor=True)
+    drain(database, settings)  # the only bailiff is now full
+    lead_writ = present(client, court, bailiffs, office)
+    member_writ = present(client, court, bailiffs, office)  # the same debtor: consolidated with the first
+    drain(database, settings)
+    lead, member = proceeding_of(database, lead_writ).number, proceeding_of(database, member_writ).number
+    for number in (lead, member):
+        assert client.get("/api/v1/assignments/" + quote(number, safe="")).status_code == 404
+    with database.reading() as session:
+        waiting = session.scalar(select(AuditEvent).where(AuditEvent.action == "proceeding.not_opened",
+                                                          AuditEvent.subject_id == member))
+    assert waiting is not None and lead in waiting.reason
+
+    with database.transaction() as session:
+        assignment.add_bailiff(session=session, bailiff_id=f"{office}-new", name="Новый", office_id=office,
+                               capacity=10, actor=CLI_ADMIN)
+        outcome = proceedings.draw_waiting(session=session, office_id=office, store=beacon_store(settings),
+                                           actor=CLI_ADMIN, suffix="-СД")
+    assert outcome["committed"] == [lead] and outcome["refused"] == {}
+    drain(database, settings)
+    drawn = client.get("/api/v1/assignments/" + quote(lead, safe="")).json()
+    joined = client.get("/api/v1/assignments/" + quote(member, safe="")).json()
+    assert drawn["bailiff"]["bailiff_id"] == joined["bailiff"]["bailiff_id"] == f"{office}-new"
+    assert joined["kind"] == "join" and joined["lead"] == lead
