@@ -29,7 +29,7 @@ from bailiff.core.worker import run_once
 from bailiff.subscriptions import all_handlers
 from tests.conftest import fresh_database_url, make_org
 from tests.e2e.conftest import free_port
-from tests.integration.assignment.test_draw_flow import drain, make_office, present, proceeding_of
+from tests.integration.assignment.test_draw_flow import make_office, present, proceeding_of
 from tests.support.drand_relay import chain_hash, public_key
 
 pytestmark = pytest.mark.xdist_group("outbox")
