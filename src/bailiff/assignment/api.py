@@ -40,10 +40,14 @@ def _application(a: ChangeApplication) -> dict[str, Any]:
 
 
 @router.post("/change-applications", status_code=201, summary="A claimant applies to change the bailiff (KZ p. 12)")
-def post_change_application(body: ChangeApplicationIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def post_change_application(body: ChangeApplicationIn, session: DbSession, actor: CurrentActor,
+                            profile: CurrentProfile) -> dict[str, Any]:
     changes.require_applicant(actor)
     proceedings.require_creditor(session=session, number=body.proceeding_number, actor=actor)
-    return _application(changes.file_application(session=session, proceeding_number=body.proceeding_number,
+    # A member of a consolidated proceeding: the application concerns the whole, decided by its lead.
+    target = proceedings.group_lead(session=session, number=body.proceeding_number,
+                                    suffix=(profile.raw["proceedings"].get("consolidation") or {}).get("suffix"))
+    return _application(changes.file_application(session=session, proceeding_number=target,
                                                  reason=body.reason, actor=actor))
 
 

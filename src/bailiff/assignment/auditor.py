@@ -21,6 +21,11 @@ from bailiff.core.crypto import SCHEMES, canonical_json
 from bailiff.register.auditor import Auditor, Report
 
 
+# A lead that ended hands its consolidated proceeding to a successor joined to it; the auditor
+# follows such a chain of joins to the draw at its root, up to this many links.
+MAX_SUCCESSION = 8
+
+
 class AssignmentAuditor(Auditor):
     """Checks one proceeding's draw against one server's public endpoints."""
 
@@ -102,12 +107,11 @@ class AssignmentAuditor(Auditor):
                    and grouped.get("event") in ("proceeding.opened", "proceeding.consolidated")
                    and grouped.get("proceeding") == proceeding_number and grouped.get("lead") == lead_number,
                    f"leaf {grouped_index} put {proceeding_number} in the group of {lead_number} before the join")
-        if depth > 0:
-            report.add("join.lead_is_drawn", False, "a lead proceeding must itself be drawn, not joined")
+        if depth >= MAX_SUCCESSION:
+            report.add("join.lead_is_drawn", False, f"no draw within {MAX_SUCCESSION} leads of consolidation")
             return None
         lead = self._get("/api/v1/assignments/" + quote(lead_number, safe=""))  # fetched once, checked below
-        report.add("join.lead_assignment", lead["kind"] != "join"
-                   and lead["result"]["leaf_index"] == joined.get("lead_assignment_leaf")
+        report.add("join.lead_assignment", lead["result"]["leaf_index"] == joined.get("lead_assignment_leaf")
                    and int(lead["result"]["leaf_index"]) < join_index
                    and lead.get("office_id") == claimed.get("office_id")
                    and grouped is not None and grouped.get("office") == lead.get("office_id"),

@@ -47,6 +47,12 @@ def _current(session: Session, number: str) -> Assignment:
     return latest
 
 
+def _running(session: Session, number: str) -> bool:
+    """Whether a proceeding's assignment is still open (it has not ended)."""
+    return session.scalar(select(Assignment.id).where(Assignment.proceeding_number == number,
+                                                      Assignment.closed_at.is_(None)).limit(1)) is not None
+
+
 def _leaf(session: Session, event: dict[str, Any]) -> int:
     size = translog.lock(session)
     return translog.append(session, [canonical_json(event)], tree_size=size)
@@ -63,9 +69,10 @@ def file_application(*, session: Session, proceeding_number: str, reason: str, a
     require_applicant(actor)
     _require_reason(reason)
     current = _current(session, proceeding_number)
-    if current.kind == "join" and current.lead:
+    if current.kind == "join" and current.lead and _running(session, current.lead):
         # A member of a consolidated proceeding has the bailiff of the whole (229-FZ art. 34): the
-        # application is about the consolidated proceeding, and a grant redraws its lead.
+        # application is about the consolidated proceeding, and a grant redraws its lead. (A lead that
+        # has ended has a successor, which the caller names; it follows the ended one until redrawn.)
         proceeding_number, current = current.lead, _current(session, current.lead)
     if session.scalar(select(ChangeApplication.id).where(ChangeApplication.proceeding_number == proceeding_number,
                                                          ChangeApplication.status == "pending")) is not None:
@@ -127,7 +134,7 @@ def override(*, session: Session, proceeding_number: str, bailiff_id: str, reaso
         raise Forbidden("only an administrator may override a draw")
     _require_reason(reason)
     current = _current(session, proceeding_number)
-    if current.kind == "join":
+    if current.kind == "join" and current.lead and _running(session, current.lead):
         raise Conflict(f"{proceeding_number} is part of the consolidated proceeding led by {current.lead}; "
                        f"override the lead, its members follow (229-FZ art. 34)")
     bailiff = session.get(Bailiff, bailiff_id)

@@ -60,9 +60,10 @@ def join(*, session: Session, members: Sequence[Member], actor: Actor) -> list[s
     todo = []
     for m in members:
         lead_row = latest.get(m.lead)
-        # The lead must itself be drawn (or overridden), in the member's office.
+        # The lead must have a bailiff in the member's office: drawn, overridden, or (a successor of a
+        # lead that ended) joined to the previous lead, a chain the auditor follows to its draw.
         if (lead_row is None or lead_row.status != "drawn" or lead_row.bailiff_id is None or m.number == m.lead
-                or lead_row.kind == "join" or lead_row.office_id != m.office_id):
+                or lead_row.office_id != m.office_id):
             continue
         mine = latest.get(m.number)
         if mine is not None and (mine.closed_at is not None or mine.status != "drawn"

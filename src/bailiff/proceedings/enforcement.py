@@ -28,6 +28,7 @@ from bailiff.jurisdictions import Profile
 from bailiff.proceedings.measures import MeasureRules, check_measure
 from bailiff.proceedings.models import Measure, Proceeding
 from bailiff.proceedings.rules import OpeningRules
+from bailiff.proceedings import service
 from bailiff.proceedings.service import get
 from bailiff.register import service as register
 
@@ -66,6 +67,10 @@ def ground_refusal(action: str, ground: str, raw: dict[str, Any]) -> str | None:
     if cited is None or (generic and law.lower() not in text.lower()):
         return f"{action}: cite {law} " + ("and its article" if generic else "art. " + articles.replace("|", " or "))
     return None
+
+
+def _suffix(profile: Profile) -> str | None:
+    return (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
 
 
 def _require_actor(actor: Actor) -> None:
@@ -158,6 +163,7 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
         register.transition(session=session, register_number=proceeding.register_number, action=move.writ_action,
                             reason=f"proceeding {number}: {ground}", actor=actor)
         assignment.release(session=session, proceeding_number=number)
+        service.succeed(session=session, number=number, suffix=_suffix(profile), actor=actor)
     _record(session, proceeding, action, actor, ground, {"from": old, "to": move.target, "ground": ground})
     return proceeding
 
@@ -179,5 +185,6 @@ def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor,
         old = proceeding.status
         proceeding.status, proceeding.ground, proceeding.ended_at = "terminated", ground, utcnow()
         assignment.release(session=session, proceeding_number=number)
+        service.succeed(session=session, number=number, suffix=_suffix(profile), actor=actor)
         _record(session, proceeding, "terminate", actor, ground, {"from": old, "to": "terminated", "ground": ground})
     return numbers

@@ -263,6 +263,39 @@ def draw_waiting(*, session: Session, office_id: str, store: BeaconStore, actor:
     return {"office": office_id, "committed": [n for n in waiting if n not in refused], "refused": refused}
 
 
+def succeed(*, session: Session, number: str, suffix: str | None, actor: Actor) -> str | None:
+    """A lead that ended hands its consolidated proceeding to the earliest running member, which keeps
+    the group's bailiff (it is joined to the old lead) and is the one a change of bailiff redraws
+    (229-FZ art. 34). Each member's regrouping is a log leaf. Returns the successor, if any."""
+    if not suffix:
+        return None
+    members = list(session.scalars(select(Proceeding).where(
+        Proceeding.consolidation == number + suffix, Proceeding.number != number,
+        Proceeding.status.in_(("open", "suspended"))).order_by(Proceeding.opened_at, Proceeding.number)))
+    if not members:
+        return None
+    successor, now = members[0].number, utcnow()
+    size = translog.lock(session)
+    translog.append(session, [canonical_json({
+        "v": 1, "event": "proceeding.consolidated", "proceeding": p.number, "office": p.office_id,
+        "consolidation": successor + suffix, "lead": successor, "previous_lead": number,
+        "rule": "229-FZ art. 34 part 1", "at": to_millis(now)}) for p in members], tree_size=size)
+    for offset, p in enumerate(members):
+        p.consolidation, p.consolidation_leaf = successor + suffix, size + offset
+    audit.record(session, [audit.audit_row(actor=actor, action="proceeding.consolidated", subject_type="proceeding",
+                                           subject_id=p.number, log_leaf_index=p.consolidation_leaf, at=now,
+                                           reason=f"{number} ended; {successor} leads the consolidated proceeding",
+                                           details={"lead": successor}) for p in members])
+    return successor
+
+
+def group_lead(*, session: Session, number: str, suffix: str | None) -> str:
+    """The proceeding whose bailiff decides a consolidated proceeding's: its lead; the number itself
+    when it stands alone."""
+    group = session.scalar(select(Proceeding.consolidation).where(Proceeding.number == number))
+    return group.removesuffix(suffix) if group and suffix and group.endswith(suffix) else number
+
+
 def groups_of(*, session: Session, numbers: set[str]) -> set[str]:
     """The consolidated proceedings these proceedings belong to."""
     if not numbers:

@@ -145,7 +145,7 @@ def test_proceedings_against_one_confirmed_debtor_are_consolidated(
 
 def test_members_of_a_consolidated_proceeding_follow_the_leads_bailiff(
         client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
-    office, ids = make_office(database, [50, 50, 50, 50])
+    office, ids = make_office(database, [50, 50, 50, 50, 50])
     lead = proceeding_of(database, (present(client, court, bailiffs, office), drain(database, settings))[0]).number
     # Two more writs against the same debtor arrive in one batch, a third later: none is drawn on its own.
     later = [present(client, court, bailiffs, office) for _ in range(2)]
@@ -204,6 +204,30 @@ def test_members_of_a_consolidated_proceeding_follow_the_leads_bailiff(
         with pytest.raises(Conflict, match="consolidated"):
             changes.override(session=session, proceeding_number=members[0], bailiff_id=owner, reason="by hand",
                              actor=CLI_ADMIN, key=SigningKey.load_or_create(settings.service_key_path))
+
+    # The lead ends: the earliest running member succeeds it and keeps the group's bailiff; a new writ
+    # against the debtor joins the successor, and a change of bailiff now redraws the successor.
+    done = client.post("/api/v1/proceedings/transitions", headers=bailiffs.headers,
+                       json={"number": lead, "action": "complete", "ground": "229-FZ art. 47 part 1 s.1: paid"})
+    assert done.status_code == 200, done.text
+    successor = members[0]
+    view = client.get("/api/v1/proceedings/" + quote(members[1], safe=""), headers=bailiffs.headers).json()
+    assert view["consolidation"] == successor + "-СД"
+    newcomer = proceeding_of(database, (present(client, court, bailiffs, office), drain(database, settings))[0]).number
+    assert record(newcomer)["lead"] == successor and record(newcomer)["bailiff"]["bailiff_id"] == new_owner
+    chained = AssignmentAuditor("http://testserver", client=client).verify(newcomer)
+    assert chained.ok, chained.checks
+    again = client.post("/api/v1/change-applications", headers=claimant.headers,
+                        json={"proceeding_number": members[2], "reason": "still no action"})
+    assert again.status_code == 201 and again.json()["proceeding_number"] == successor, again.text
+    assert client.post(f"/api/v1/change-applications/{again.json()['id']}/decision", headers=commission.headers,
+                       json={"grant": True, "reason": "confirmed"}).status_code == 200
+    drain(database, settings)
+    third = record(successor)["bailiff"]["bailiff_id"]
+    assert record(successor)["kind"] == "redraw" and third != new_owner
+    assert {record(n)["bailiff"]["bailiff_id"] for n in members[1:] + [newcomer]} == {third}
+    assert record(lead)["bailiff"]["bailiff_id"] == new_owner  # an ended proceeding keeps its bailiff
+    assert AssignmentAuditor("http://testserver", client=client).verify(newcomer).ok
 
 
 def test_opening_waits_for_the_debtor_to_be_identified(client: TestClient, database: Database, settings: Settings,
