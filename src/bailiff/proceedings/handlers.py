@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacons import BeaconStore, beacon_store
 from bailiff.config import Settings
+from bailiff.core import outbox
+from bailiff.core.clock import utcnow
 from bailiff.core.db import Database
 from bailiff.core.worker import BatchHandler, Delivery
 from bailiff.jurisdictions import load_profile
@@ -24,24 +27,46 @@ def chain_store(settings: Settings) -> BeaconStore:
     return beacon_store(settings)
 
 
-def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> dict[int, str]:
-    """Open proceedings on writs that became `presented` (and end those on recalled writs); writs whose debtor is not identified
-    yet are reported failed, so the worker retries them after identification."""
+# A writ whose debtor is not identified yet waits for identification: its opening is deferred with a
+# delay that grows to this many seconds, never dropped, and without failing the event it came with
+# (which would resend that event's receipts and park it after its attempts).
+DEFER_MAX_SECONDS = 900
+
+
+def open_presented(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
+    """Open proceedings on writs that became `presented` (and end those on recalled writs); the opening
+    of a writ whose debtor is not identified yet is deferred (`proceeding.opening_deferred`)."""
     recalled = [d.payload["register_number"] for d in deliveries if d.payload.get("to") == "recalled"]
     if recalled:
         with database.transaction() as session:
             enforcement.end_recalled(session=session, register_numbers=recalled, actor=OPENER,
                                      profile=load_profile(settings.jurisdiction))
-    presented = {d.id: Presentation(d.payload["register_number"], d.created_at, d.payload.get("department"))
-                 for d in deliveries if d.payload.get("to") == "presented"}
+    presented: dict[str, tuple[Presentation, int]] = {}
+    for d in deliveries:
+        if d.topic == "proceeding.opening_deferred":
+            presented[d.payload["register_number"]] = (Presentation(
+                d.payload["register_number"], datetime.fromisoformat(d.payload["presented_at"]),
+                d.payload.get("department")), int(d.payload["try"]))
+        elif d.payload.get("to") == "presented":
+            presented[d.payload["register_number"]] = (Presentation(
+                d.payload["register_number"], d.created_at, d.payload.get("department")), 0)
     if not presented:
-        return {}
+        return
     with database.transaction() as session:
-        outcome = service.open_presented(session=session, presentations=list(presented.values()),
+        outcome = service.open_presented(session=session, presentations=[p for p, _ in presented.values()],
                                          profile=load_profile(settings.jurisdiction), store=chain_store(settings))
-    waiting = set(outcome.waiting_for_identity)
-    return {event_id: "the debtor is not identified yet" for event_id, p in presented.items()
-            if p.register_number in waiting}
+        now = utcnow()
+        deferred = []
+        for number in outcome.waiting_for_identity:
+            presentation, tries = presented[number]
+            row = outbox.event_row(topic="proceeding.opening_deferred", at=now,
+                                   key=f"proceeding.opening_deferred:{number}:{presentation.presented_at.isoformat()}:"
+                                       f"{tries + 1}",
+                                   payload={"register_number": number, "department": presentation.department,
+                                            "presented_at": presentation.presented_at.isoformat(), "try": tries + 1})
+            row["available_at"] = now + timedelta(seconds=min(2 ** tries, DEFER_MAX_SECONDS))
+            deferred.append(row)
+        outbox.emit(session, deferred)
 
 
 def draw_committed(database: Database, settings: Settings, deliveries: list[Delivery]) -> None:
@@ -78,6 +103,7 @@ def follow_leads(database: Database, settings: Settings, deliveries: list[Delive
 def handlers(database: Database, settings: Settings) -> dict[str, list[BatchHandler]]:
     """The outbox handlers of this context, by topic."""
     return {"writ.status_changed": [BatchHandler(lambda ds: open_presented(database, settings, ds))],
+            "proceeding.opening_deferred": [BatchHandler(lambda ds: open_presented(database, settings, ds))],
             "assignment.committed": [BatchHandler(lambda ds: draw_committed(database, settings, ds))],
             "proceeding.assigned": [BatchHandler(lambda ds: follow_leads(database, settings, ds))]}
 

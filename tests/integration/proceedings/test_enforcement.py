@@ -332,3 +332,36 @@ def test_proceedings_left_without_a_bailiff_are_drawn_once_someone_is_eligible(
     joined = client.get("/api/v1/assignments/" + quote(member, safe="")).json()
     assert drawn["bailiff"]["bailiff_id"] == joined["bailiff"]["bailiff_id"] == f"{office}-new"
     assert joined["kind"] == "join" and joined["lead"] == lead
+
+
+def test_an_opening_that_waits_for_identity_is_deferred_not_failed(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    import time
+
+    from bailiff.core.outbox import OutboxEvent
+    from bailiff.core.worker import Delivery
+    from bailiff.proceedings import handlers
+
+    office, _ = make_office(database, [10])
+    register_number = present(client, court, bailiffs, office)  # registered and presented, not yet identified
+    with database.reading() as session:
+        event = session.scalar(select(OutboxEvent).where(OutboxEvent.topic == "writ.status_changed",
+                                                         OutboxEvent.key.like(f"writ.status:{register_number}:%")))
+    status = Delivery(event.id, event.topic, event.key, dict(event.payload), event.created_at, 0)
+    assert handlers.open_presented(database, settings, [status]) is None  # nothing reported failed
+    with database.reading() as session:
+        deferred = session.scalar(select(OutboxEvent).where(OutboxEvent.topic == "proceeding.opening_deferred",
+                                                            OutboxEvent.payload["register_number"].as_string()
+                                                            == register_number))
+    assert deferred is not None and deferred.payload["try"] == 1 and deferred.payload["department"] == office
+    from bailiff.core import outbox
+    with database.transaction() as session:  # as the worker does after a handler reported no failure
+        outbox.mark_delivered(session, [event.id])
+    drain(database, settings)  # identification runs; the deferred opening is due a second later
+    with database.reading() as session:
+        assert session.scalar(select(Proceeding).where(Proceeding.register_number == register_number)) is None
+    time.sleep(1.1)
+    drain(database, settings)
+    opened = proceeding_of(database, register_number)
+    assert opened.office_id == office and opened.debtor_confirmed
+    assert opened.presented_at == event.created_at  # the presentation's own time, kept across the deferral
