@@ -73,6 +73,14 @@ def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date
     return current
 
 
+def _add_months(start: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it has fewer days)."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(start.day, (following - timedelta(days=1)).day))
+
+
 def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw: Mapping[str, Any],
                          restarted_on: date | None = None) -> str | None:
     """Why a writ presented on `presented_on` is too late, or None (RU 229-FZ art. 21, 22, 31 part 1 s.3).
@@ -85,16 +93,17 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
     writs = raw["writs"]
     if "refusal_source" not in writs or document.get("claim", {}).get("kind") == "periodic":
         return None
+    months = writs.get("presentation_period_months_by_type", {}).get(document.get("type"))
     years = int(writs.get("presentation_period_years_by_type", {}).get(document.get("type"),
                                                                          writs["presentation_period_years"]))
-    start_text = document.get("effective_date") or document.get("issue_date")
+    span = f"{months}-month" if months else f"{years}-year"
+    # A certificate's months run from its issue; a judgment's years from its entry into force.
+    start_text = (document.get("issue_date") if months else None) or document.get("effective_date") \
+        or document.get("issue_date")
     if not start_text:
         return None
     start = max(date.fromisoformat(start_text), restarted_on or date.min)
-    try:
-        last = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        last = start.replace(year=start.year + years, day=28)
+    last = _add_months(start, int(months) if months else 12 * years)
     # Art. 16 part 2: a period whose last day is not a working day ends on the next working day.
     holidays = frozenset(raw.get("proceedings", {}).get("calendar", {}).get("holidays", ()))
     while last.weekday() >= 5 or last.strftime("%m-%d") in holidays:
@@ -102,7 +111,7 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
     if presented_on <= last:
         return None
     since = "its return" if restarted_on and restarted_on >= date.fromisoformat(start_text) else "entry into force"
-    return (f"{writs['refusal_source']}: presented on {presented_on.isoformat()}, after the {years}-year period "
+    return (f"{writs['refusal_source']}: presented on {presented_on.isoformat()}, after the {span} period "
             f"from {since} ({writs['presentation_period_source']}) ended on {last.isoformat()}")
 
 

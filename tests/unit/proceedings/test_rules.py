@@ -168,3 +168,17 @@ def test_a_writ_presented_after_its_period_is_refused() -> None:
     assert presentation_refusal(document={**writ, "claim": {"kind": "periodic"}}, presented_on=date(2030, 1, 1),
                                 raw=RU) is None
     assert presentation_refusal(document=writ, presented_on=date(2030, 1, 1), raw=KZ) is None  # not modelled there
+
+
+def test_a_labour_commission_certificate_has_three_months() -> None:
+    from bailiff.proceedings.rules import presentation_refusal
+
+    certificate = {"type": "commission_certificate", "issue_date": "2026-01-30", "effective_date": "2026-01-20",
+                   "claim": {"kind": "money"}}
+    # Three months from 30 January end on 30 April 2026, a Thursday.
+    assert presentation_refusal(document=certificate, presented_on=date(2026, 4, 30), raw=RU) is None
+    refused = presentation_refusal(document=certificate, presented_on=date(2026, 5, 4), raw=RU)
+    assert refused is not None and "3-month" in refused and "2026-04-30" in refused
+    # 30 November + 3 months: the end of February.
+    late_issue = {**certificate, "issue_date": "2025-11-30"}
+    assert "2026-03-02" in presentation_refusal(document=late_issue, presented_on=date(2026, 3, 3), raw=RU)
