@@ -12,7 +12,8 @@ from tests.e2e.conftest import Deployment
 def test_demo_draws_verify_from_outside(deployment: Deployment) -> None:
     summary = json.loads(deployment.cli("demo", "--writs", "150", "--no-serve").stdout)
     assert summary["proceedings_opened"] == summary["presented"] > 0
-    assert summary["bailiffs_drawn"] == summary["proceedings_opened"]
+    # Every proceeding has a bailiff: drawn, or joined to its consolidated proceeding's lead (art. 34).
+    assert summary["bailiffs_drawn"] + summary["joined_consolidated"] == summary["proceedings_opened"]
     number = summary["example_proceeding"]
     assert "/" in number  # a national number with slashes, percent-encoded on the way
     server = deployment.start_server()

@@ -221,6 +221,11 @@ def _proceedings_summary(database: Database) -> dict[str, Any]:
 
     with database.reading() as session:
         opened = session.scalar(select(func.count()).select_from(Proceeding))
-        drawn = session.scalar(select(func.count()).select_from(Assignment).where(Assignment.status == "drawn"))
-        example = session.scalar(select(Assignment.proceeding_number).where(Assignment.status == "drawn").limit(1))
-    return {"proceedings_opened": opened, "bailiffs_drawn": drawn, "example_proceeding": example}
+        drawn = session.scalar(select(func.count()).select_from(Assignment).where(
+            Assignment.status == "drawn", Assignment.kind != "join"))
+        joined = session.scalar(select(func.count()).select_from(Assignment).where(Assignment.kind == "join"))
+        example = session.scalar(select(Assignment.proceeding_number).where(
+            Assignment.status == "drawn", Assignment.kind == "draw").order_by(Assignment.id).limit(1))
+    # Members of a consolidated proceeding (229-FZ art. 34) join their lead's bailiff instead of a draw.
+    return {"proceedings_opened": opened, "bailiffs_drawn": drawn, "joined_consolidated": joined,
+            "example_proceeding": example}
