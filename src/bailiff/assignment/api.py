@@ -12,7 +12,6 @@ from bailiff.assignment.beacons import beacon_store
 from bailiff.proceedings import service as proceedings
 from bailiff.assignment.models import ChangeApplication
 from bailiff.assignment.schemas import ChangeApplicationIn, DecisionIn
-from bailiff.core.clock import local_today
 from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, ReadSession
 
 router = APIRouter(prefix="/api/v1", tags=["assignment"])
@@ -68,7 +67,7 @@ def post_decision(application_id: Annotated[int, Path(ge=1, le=2**62)], body: De
     store = beacon_store(request.app.state.settings)
     return _application(changes.decide_application(session=session, application_id=application_id, grant=body.grant,
                                                    reason=body.reason, actor=actor, store=store,
-                                                   on=local_today(profile.timezone)))
+                                                   zone=profile.timezone))
 
 
 @router.get("/stats/fairness", summary="Cases against weight per bailiff, chi-square, alarms")

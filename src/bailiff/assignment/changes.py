@@ -9,7 +9,6 @@ fairness report lists every one.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -97,7 +96,7 @@ def require_decider(actor: Actor) -> None:
 
 
 def decide_application(*, session: Session, application_id: int, grant: bool, reason: str, actor: Actor,
-                       store: BeaconStore, on: date | None = None) -> ChangeApplication:
+                       store: BeaconStore, zone: str | None = None) -> ChangeApplication:
     """The commission grants (a fresh draw without the bailiff replaced) or rejects, with reasons."""
     require_decider(actor)
     _require_reason(reason)
@@ -115,7 +114,7 @@ def decide_application(*, session: Session, application_id: int, grant: bool, re
     application.status, application.decided_by, application.decided_at = outcome, actor.label, now
     application.decision_reason, application.decided_leaf = reason, leaf
     if grant:
-        refused = service.commit(session=session, store=store, actor=actor, on=on, requests=[service.Request(
+        refused = service.commit(session=session, store=store, actor=actor, zone=zone, requests=[service.Request(
             application.proceeding_number, current.office_id, kind="redraw",
             reason=f"change of bailiff granted by the commission: {reason}", excluded=(application.bailiff_id,))])
         if refused:

@@ -36,7 +36,8 @@ def office_draw_waiting(office_id: Annotated[str, typer.Option("--id", help="Off
     suffix = (load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation") or {}).get("suffix")
     with _database().transaction() as session:
         outcome = proceedings.draw_waiting(session=session, office_id=office_id, store=beacon_store(settings),
-                                           actor=CLI_ADMIN, suffix=suffix)
+                                           actor=CLI_ADMIN, suffix=suffix,
+                                           zone=load_profile(settings.jurisdiction).timezone)
     typer.echo(json.dumps(outcome, ensure_ascii=False))
 
 
@@ -46,6 +47,8 @@ def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code,
                region: Annotated[str, typer.Option(help="Region code, e.g. 77")],
                kind: Annotated[str, typer.Option(help="department (state mode) or chamber (private mode)")] = "department",
                locality: Annotated[list[str] | None, typer.Option(help="An address word it serves (repeat)")] = None,
+               timezone: Annotated[str | None, typer.Option(
+                   help="IANA time zone its days are counted in, if not the profile's (e.g. Asia/Vladivostok)")] = None,
                ) -> None:
     """Register an office; print it as JSON."""
     from bailiff.assignment import service
@@ -53,9 +56,9 @@ def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code,
 
     with _database().transaction() as session:
         office = service.add_office(session=session, office_id=office_id, name=name, region=region, kind=kind,
-                                    localities=locality or [], actor=CLI_ADMIN)
+                                    localities=locality or [], actor=CLI_ADMIN, timezone=timezone)
         typer.echo(json.dumps({"id": office.id, "region": office.region, "kind": office.kind,
-                               "localities": office.localities}, ensure_ascii=False))
+                               "localities": office.localities, "timezone": office.timezone}, ensure_ascii=False))
 
 
 @bailiff_app.command("add")

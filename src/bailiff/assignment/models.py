@@ -25,6 +25,8 @@ class Office(Base):
     # Address words (settlements, districts) this office serves: RU 229-FZ art. 33, the debtor's place.
     localities: Mapped[list[Any]] = mapped_column(JsonType, default=list)
     head_bailiff_id: Mapped[str | None] = mapped_column(String(40))
+    # IANA time zone where the office counts its days (Russia spans eleven); None: the profile's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 

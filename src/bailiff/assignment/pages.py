@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, service
 from bailiff.assignment.beacons import beacon_store
-from bailiff.assignment.models import ChangeApplication
+from bailiff.assignment.models import Bailiff, ChangeApplication
 from bailiff.core.clock import local_today
 from bailiff.core.errors import BailiffError, Forbidden
 from bailiff.proceedings import service as proceedings
@@ -23,9 +23,13 @@ router = APIRouter(include_in_schema=False)
 STAFF = frozenset({"bailiff_service", "admin"})
 
 
-def _today(request: Request) -> date:
-    """Today where the deployment's law counts days (the profile's time zone)."""
-    return local_today(request.app.state.profile.timezone)
+def _today(request: Request, office_id: str | None = None) -> date:
+    """Today where the office counts its days (its time zone, else the profile's)."""
+    zone = request.app.state.profile.timezone
+    if office_id is not None:
+        with get_database(request).reading() as session:
+            zone = service.office_zones(session=session, office_ids=[office_id]).get(office_id) or zone
+    return local_today(zone)
 
 
 def _staff(role: str) -> None:
@@ -37,7 +41,8 @@ def _staff(role: str) -> None:
 def workbench(bailiff_id: str, request: Request, actor: PageActor) -> HTMLResponse:
     _staff(actor.role)
     with get_database(request).reading() as session:
-        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=_today(request))
+        office_id = session.scalar(select(Bailiff.office_id).where(Bailiff.id == bailiff_id))
+        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=_today(request, office_id))
     return render(request, "assignment/workbench.html", {"bailiff_id": bailiff_id, "cases": cases})
 
 
@@ -49,7 +54,8 @@ def office_page(office_id: str, request: Request, actor: PageActor, error: str |
         report = fairness.report(session=session, office_id=office_id)
     return render(request, "assignment/office.html", {**view, "fairness": report["offices"].get(office_id),
                                                       "alarms": report["alarms"], "error": error,
-                                                      "today": _today(request), "week": _today(request) + timedelta(days=6)})
+                                                      "today": _today(request, office_id),
+                                                      "week": _today(request, office_id) + timedelta(days=6)})
 
 
 @router.post("/offices/{office_id}/suspension", response_class=HTMLResponse)
@@ -84,7 +90,8 @@ def decide(application_id: int, request: Request, actor: PageActor, decision: An
     try:
         with get_database(request).transaction() as session:
             changes.decide_application(session=session, application_id=application_id, grant=decision == "grant",
-                                       reason=reason, actor=actor, store=store, on=_today(request))
+                                       reason=reason, actor=actor, store=store,
+                                       zone=request.app.state.profile.timezone)
     except BailiffError as exc:
         return commission(request, actor, error=str(exc))
     return RedirectResponse("/commission", status_code=303)  # type: ignore[return-value]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from bailiff.assignment.models import Assignment, Bailiff, BeaconChain, BeaconRound, Office, Unavailability
 from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
-from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.clock import known_zone, local_today, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
 from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -36,15 +36,19 @@ def _require_manager(actor: Actor) -> None:
 
 
 def add_office(*, session: Session, office_id: str, name: str, region: str, kind: str,
-               localities: Sequence[str] = (), actor: Actor) -> Office:
-    """Register a department (state mode) or a regional chamber (private mode)."""
+               localities: Sequence[str] = (), actor: Actor, timezone: str | None = None) -> Office:
+    """Register a department (state mode) or a regional chamber (private mode), with the time zone its
+    days are counted in when it differs from the profile's."""
     _require_manager(actor)
     if kind not in ("department", "chamber"):
         raise ValidationFailed("unknown office kind", errors=[FieldError("kind", "office.kind", "department or chamber")])
+    if timezone is not None and not known_zone(timezone):
+        raise ValidationFailed("unknown time zone", errors=[FieldError("timezone", "office.timezone",
+                                                                       "an IANA time zone, e.g. Asia/Vladivostok")])
     if session.get(Office, office_id) is not None:
         raise Conflict(f"office {office_id} exists")
     office = Office(id=office_id, name=name, region=region, kind=kind, localities=[w.lower() for w in localities],
-                    created_at=utcnow())
+                    timezone=timezone, created_at=utcnow())
     session.add(office)
     audit.record(session, [audit.audit_row(actor=actor, action="office.added", subject_type="office",
                                            subject_id=office_id, details={"region": region, "kind": kind})])
@@ -114,6 +118,17 @@ def file_unavailability(*, session: Session, bailiff_id: str, kind: str, starts_
 OFFICE_KIND = {"state": "department", "private": "chamber"}
 
 
+def office_zones(*, session: Session, office_ids: Any) -> dict[str, str | None]:
+    """The time zone each office counts its days in (None: the profile's)."""
+    return dict(session.execute(select(Office.id, Office.timezone).where(one_of(session, Office.id, office_ids))).all())
+
+
+def office_days(*, session: Session, office_ids: Any, zone: str | None) -> dict[str, date]:
+    """Today in each office (its own time zone, else `zone`, else UTC)."""
+    zones = office_zones(session=session, office_ids=office_ids)
+    return {o: local_today(zones.get(o) or zone or "UTC") for o in office_ids}
+
+
 def office_localities(*, session: Session, mode: str | None = None) -> dict[str, list[str]]:
     """Every office (of the mode's kind) with the address words it serves."""
     query = select(Office.id, Office.localities)
@@ -148,7 +163,7 @@ class Request:
 
 
 def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore", actor: Actor,
-           on: date | None = None) -> dict[str, str]:
+           zone: str | None = None) -> dict[str, str]:
     """Commit the eligible list of each request to the log with the next round of the beacon.
 
     Returns {proceeding number: reason} for requests that could not be committed (no one eligible).
@@ -158,8 +173,11 @@ def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore
     size = translog.lock(session)
     chain, round_, anchor_leaf = _next_round(session, store, size)
     size = translog.current_size(session)
-    # `on`: the calendar day where the office is (absences are filed in local days); UTC without one.
-    lists = eligible(session=session, office_ids=sorted({r.office_id for r in requests}), on=on or utcnow().date())
+    # Absences are filed in local days: each office's own today (its time zone, else `zone`).
+    days = office_days(session=session, office_ids={r.office_id for r in requests}, zone=zone)
+    lists: dict[str, list[rules.Eligible]] = {}
+    for day in sorted(set(days.values())):
+        lists.update(eligible(session=session, office_ids=sorted(o for o, d in days.items() if d == day), on=day))
     now = utcnow()
     seqs = dict(session.execute(select(Assignment.proceeding_number, func.max(Assignment.seq))
                                 .where(one_of(session, Assignment.proceeding_number,

@@ -69,6 +69,12 @@ def ground_refusal(action: str, ground: str, raw: dict[str, Any]) -> str | None:
     return None
 
 
+def _zone(session: Session, proceeding: Proceeding, profile: Profile) -> str:
+    """Where the proceeding's days are counted: its office's time zone, else the profile's."""
+    return assignment.office_zones(session=session, office_ids=[proceeding.office_id]).get(
+        proceeding.office_id) or profile.timezone
+
+
 def _suffix(profile: Profile) -> str | None:
     return (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
 
@@ -96,7 +102,8 @@ def record_receipt(*, session: Session, number: str, received_on: date, actor: A
     """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
     _require_actor(actor)
     proceeding = get(session=session, number=number, for_update=True)
-    if received_on < local_date(proceeding.opened_at, profile.timezone) or received_on > local_today(profile.timezone):
+    zone = _zone(session, proceeding, profile)
+    if received_on < local_date(proceeding.opened_at, zone) or received_on > local_today(zone):
         raise ValidationFailed("impossible receipt date", errors=[FieldError(
             "received_on", "receipt.date", "between the opening of the proceeding and today")])
     if proceeding.order_received_on is not None:
@@ -119,7 +126,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     if kind in rules.coercive:
         identity.require_confirmed(session=session, register_number=proceeding.register_number)
     debt = Decimal(proceeding.amount) if proceeding.amount else None
-    refusals = check_measure(kind=kind, rules=rules, today=today or local_today(profile.timezone),
+    refusals = check_measure(kind=kind, rules=rules, today=today or local_today(_zone(session, proceeding, profile)),
                              voluntary_deadline=proceeding.voluntary_deadline, debt=debt,
                              category=proceeding.category, params=params, debtor_kind=proceeding.debtor_kind)
     if refusals:

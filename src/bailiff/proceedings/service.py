@@ -73,6 +73,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
     translog.lock(session)
     documents = register.documents(session=session, register_numbers=[p.register_number for p in todo])
     offices = assignment.office_localities(session=session, mode=profile.raw["assignment"]["mode"])
+    zones = assignment.office_zones(session=session, office_ids=list(offices))
     now = utcnow()
     not_opened: dict[str, str] = {}
     waiting: list[str] = []
@@ -107,7 +108,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             not_opened[p.register_number] = "no office serves the debtor's address (the debtor's place: RU 229-FZ art. 33)"
             continue
         rows.append(_row(p, document, links.get(p.register_number), office_id, rules, fees, now, profile.raw,
-                         profile.timezone))
+                         zones.get(office_id) or profile.timezone))
     if rows:
         _number(session, rows, rules, now)
         # Art. 34 (RU); a profile without [proceedings.consolidation] joins nothing. The group is
@@ -146,7 +147,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
                                                                 "register_number": r["register_number"]})
                               for r in rows])
         # A member of a consolidated proceeding is not drawn: it takes its lead's bailiff (art. 34).
-        refused = assignment.commit(session=session, store=store, actor=actor, on=local_date(now, profile.timezone),
+        refused = assignment.commit(session=session, store=store, actor=actor, zone=profile.timezone,
                                     requests=[
             assignment.Request(r["number"], r["office_id"]) for r in rows
             if r["consolidation"] is None or r["consolidation"] == f"{r['number']}{suffix}"])
@@ -246,7 +247,7 @@ def join_groups(*, session: Session, groups: set[str], suffix: str, actor: Actor
 
 
 def draw_waiting(*, session: Session, office_id: str, store: BeaconStore, actor: Actor,
-                 suffix: str | None) -> dict[str, Any]:
+                 suffix: str | None, zone: str | None = None) -> dict[str, Any]:
     """Commit draws for the office's running proceedings that have no bailiff yet: those whose draw
     was refused when no one was eligible (run after adding bailiffs or when absences end). Members of a
     consolidated proceeding are not drawn: they join their lead once it is drawn."""
@@ -259,7 +260,8 @@ def draw_waiting(*, session: Session, office_id: str, store: BeaconStore, actor:
                                                Proceeding.consolidation == Proceeding.number + (suffix or "")))
         .order_by(Proceeding.number)))
     refused = assignment.commit(session=session, store=store, actor=actor, requests=[
-        assignment.Request(n, office_id, reason="drawn after waiting for an eligible bailiff") for n in waiting])
+        assignment.Request(n, office_id, reason="drawn after waiting for an eligible bailiff") for n in waiting],
+        zone=zone)
     return {"office": office_id, "committed": [n for n in waiting if n not in refused], "refused": refused}
 
 

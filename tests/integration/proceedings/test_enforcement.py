@@ -365,3 +365,36 @@ def test_an_opening_that_waits_for_identity_is_deferred_not_failed(
     opened = proceeding_of(database, register_number)
     assert opened.office_id == office and opened.debtor_confirmed
     assert opened.presented_at == event.created_at  # the presentation's own time, kept across the deferral
+
+
+def test_an_office_counts_days_in_its_own_time_zone(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    from datetime import UTC, datetime
+
+    from bailiff.assignment import service as assignment
+    from bailiff.assignment.beacons import beacon_store
+    from bailiff.core.errors import ValidationFailed
+    from bailiff.core.worker import run_once
+    from bailiff.identity.handlers import handlers as identity_handlers
+    from bailiff.proceedings.service import Presentation, open_presented
+
+    with database.transaction() as session, pytest.raises(ValidationFailed) as bad:
+        assignment.add_office(session=session, office_id="TZ-BAD", name="x", region="25", kind="department",
+                              actor=CLI_ADMIN, timezone="Asia/Atlantis")
+    assert bad.value.errors[0].rule == "office.timezone"
+    office = "TZ-VVO"
+    with database.transaction() as session:
+        assignment.add_office(session=session, office_id=office, name="ОСП Владивосток", region="25",
+                              kind="department", actor=CLI_ADMIN, timezone="Asia/Vladivostok")
+        assignment.add_bailiff(session=session, bailiff_id=f"{office}-001", name="СПИ", office_id=office,
+                               capacity=10, actor=CLI_ADMIN)
+    register_number = present(client, court, bailiffs, office, own_debtor=True)
+    while run_once(database, identity_handlers(database)):  # identified, not yet opened
+        pass
+    # 15:30 UTC on Thursday 24 December is already Friday 25 December in Vladivostok (18:30 in Moscow):
+    # the three working days run from Friday, to Wednesday 30 December (from Thursday: the 29th).
+    at = datetime(2026, 12, 24, 15, 30, tzinfo=UTC)
+    with database.transaction() as session:
+        open_presented(session=session, presentations=[Presentation(register_number, at, office)],
+                       profile=load_profile("ru"), store=beacon_store(settings))
+    assert proceeding_of(database, register_number).opening_deadline == date(2026, 12, 30)
