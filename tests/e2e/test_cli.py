@@ -65,6 +65,7 @@ def test_bad_input_is_one_line_and_non_zero(deployment: Deployment, tmp_path: Pa
         (["org", "add", "--kind", "claimant", "--code", "C", "--name", "C", "--identifier", "inn"], "KIND=VALUE"),
         (["org", "identify", "--code", "NOPE", "--identifier", "inn=7707083893", "--reason", "x"], "NOPE"),
         (["office", "draw-waiting", "--id", "NOPE"], "no office NOPE"),
+        (["bailiff", "override", "--proceeding", "1/26/NOPE-ИП", "--bailiff", "B", "--reason", "x"], "no assignment"),
         (["writ", "sign", "--key", str(tmp_path / "missing.pem"), str(EXAMPLE)], "missing.pem"),
         (["intake", str(tmp_path / "nothing.jsonl"), "--token", "t"], "no such file"),
         (["intake", str(EXAMPLE)], "API token is required"),

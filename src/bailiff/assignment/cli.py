@@ -143,8 +143,16 @@ def bailiff_override(proceeding: Annotated[str, typer.Option(help="Proceeding nu
     from bailiff.core.actor import CLI_ADMIN
     from bailiff.core.crypto import SigningKey
 
-    key = SigningKey.load_or_create(load_settings().service_key_path)
+    from bailiff.jurisdictions import load_profile
+    from bailiff.proceedings import service as proceedings
+
+    settings = load_settings()
+    key = SigningKey.load_or_create(settings.service_key_path)
+    suffix = (load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation") or {}).get("suffix")
     with _database().transaction() as session:
+        lead = proceedings.group_lead(session=session, number=proceeding, suffix=suffix)
+        if lead != proceeding:  # its members follow the lead's bailiff (229-FZ art. 34)
+            raise ValueError(f"{proceeding} is part of the consolidated proceeding led by {lead}; override the lead")
         row = changes.override(session=session, proceeding_number=proceeding, bailiff_id=bailiff_id, reason=reason,
                                actor=CLI_ADMIN, key=key)
         typer.echo(json.dumps({"proceeding": proceeding, "bailiff_id": bailiff_id, "leaf_index": row.result_leaf},
