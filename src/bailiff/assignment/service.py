@@ -118,6 +118,11 @@ def file_unavailability(*, session: Session, bailiff_id: str, kind: str, starts_
 OFFICE_KIND = {"state": "department", "private": "chamber"}
 
 
+def office_region(*, session: Session, office_id: str) -> str | None:
+    """The region an office belongs to."""
+    return session.scalar(select(Office.region).where(Office.id == office_id))
+
+
 def office_zones(*, session: Session, office_ids: Any) -> dict[str, str | None]:
     """The time zone each office counts its days in (None: the profile's)."""
     return dict(session.execute(select(Office.id, Office.timezone).where(one_of(session, Office.id, office_ids))).all())

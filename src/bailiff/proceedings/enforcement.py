@@ -25,6 +25,7 @@ from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile
+from bailiff.orgs.models import Organization
 from bailiff.proceedings.measures import MeasureRules, check_measure
 from bailiff.proceedings.models import Measure, Proceeding
 from bailiff.proceedings.rules import OpeningRules
@@ -75,6 +76,18 @@ def _zone(session: Session, proceeding: Proceeding, profile: Profile) -> str:
         proceeding.office_id) or profile.timezone
 
 
+def _require_office(session: Session, proceeding: Proceeding, actor: Actor) -> None:
+    """A bailiff service registered for a region acts only in its region's proceedings (an organisation
+    without a region, the federal service say, acts in all)."""
+    org = session.get(Organization, actor.org_id) if actor.org_id is not None else None
+    if org is None or not org.region:
+        return
+    region = assignment.office_region(session=session, office_id=proceeding.office_id)
+    if region != org.region:
+        raise Forbidden(f"{actor.ident} serves region {org.region}; proceeding {proceeding.number} is conducted "
+                        f"in region {region}")
+
+
 def _suffix(profile: Profile) -> str | None:
     return (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
 
@@ -102,6 +115,7 @@ def record_receipt(*, session: Session, number: str, received_on: date, actor: A
     """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
     _require_actor(actor)
     proceeding = get(session=session, number=number, for_update=True)
+    _require_office(session, proceeding, actor)
     zone = _zone(session, proceeding, profile)
     if received_on < local_date(proceeding.opened_at, zone) or received_on > local_today(zone):
         raise ValidationFailed("impossible receipt date", errors=[FieldError(
@@ -120,6 +134,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     """Order an enforcement measure if the law allows it now; otherwise say which rule forbids it."""
     _require_actor(actor)
     proceeding = get(session=session, number=number, for_update=True)
+    _require_office(session, proceeding, actor)
     if proceeding.status != "open":
         raise Conflict(f"proceeding {number} is {proceeding.status}: no measures")
     rules = MeasureRules.from_profile(profile.raw)
@@ -160,6 +175,7 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
         raise ValidationFailed("the ground must cite the article", errors=[FieldError(
             "ground", "proceeding.ground.article", missing)])
     proceeding = get(session=session, number=number, for_update=True)
+    _require_office(session, proceeding, actor)
     if proceeding.status not in move.sources:
         raise Conflict(f"proceeding {number} is {proceeding.status}; it cannot be {action}ed",
                        errors=[FieldError("action", "proceeding.transition", f"from {proceeding.status}")])

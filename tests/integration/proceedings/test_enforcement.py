@@ -54,6 +54,18 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     assert arrest.status_code == 201, arrest.text
     assert client.post("/api/v1/measures", headers=court.headers,
                        json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 403
+    # A regional service acts in its own region only (the office is in region 77).
+    from bailiff.orgs import service as orgs
+    with database.transaction() as session:
+        primorye = orgs.add_org(session=session, kind="bailiff_service", code=f"FSSP-25-{number}", region="25",
+                                name="УФССП по Приморскому краю", actor=CLI_ADMIN)
+        moscow = orgs.add_org(session=session, kind="bailiff_service", code=f"FSSP-77-{number}", region="77",
+                              name="ГУФССП по г. Москве", actor=CLI_ADMIN)
+    elsewhere = client.post("/api/v1/measures", headers={"Authorization": f"Bearer {primorye.token}"},
+                            json={"proceeding_number": number, "kind": "arrest_accounts"})
+    assert elsewhere.status_code == 403 and "region 25" in elsewhere.json()["detail"]
+    assert client.post("/api/v1/measures", headers={"Authorization": f"Bearer {moscow.token}"},
+                       json={"proceeding_number": number, "kind": "arrest_accounts"}).status_code == 201
     travel = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "travel_restriction"})
     assert {e["rule"] for e in travel.json()["errors"]} == {"measure.voluntary_period", "measure.travel.threshold"}
 
