@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bailiff.assignment import changes, fairness, record
 from bailiff.assignment.beacons import beacon_store
 from bailiff.proceedings import service as proceedings
+from bailiff.proceedings.rules import consolidation_suffix
 from bailiff.assignment.models import ChangeApplication
 from bailiff.assignment.schemas import ChangeApplicationIn, DecisionIn
 from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, ReadSession
@@ -45,7 +46,7 @@ def post_change_application(body: ChangeApplicationIn, session: DbSession, actor
     proceedings.require_creditor(session=session, number=body.proceeding_number, actor=actor)
     # A member of a consolidated proceeding: the application concerns the whole, decided by its lead.
     target = proceedings.group_lead(session=session, number=body.proceeding_number,
-                                    suffix=(profile.raw["proceedings"].get("consolidation") or {}).get("suffix"))
+                                    suffix=consolidation_suffix(profile.raw))
     return _application(changes.file_application(session=session, proceeding_number=target,
                                                  reason=body.reason, actor=actor))
 

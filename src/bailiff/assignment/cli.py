@@ -31,9 +31,10 @@ def office_draw_waiting(office_id: Annotated[str, typer.Option("--id", help="Off
     from bailiff.core.actor import CLI_ADMIN
     from bailiff.jurisdictions import load_profile
     from bailiff.proceedings import service as proceedings
+    from bailiff.proceedings.rules import consolidation_suffix
 
     settings = load_settings()
-    suffix = (load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation") or {}).get("suffix")
+    suffix = consolidation_suffix(load_profile(settings.jurisdiction).raw)
     with _database().transaction() as session:
         outcome = proceedings.draw_waiting(session=session, office_id=office_id, store=beacon_store(settings),
                                            actor=CLI_ADMIN, suffix=suffix,
@@ -145,10 +146,11 @@ def bailiff_override(proceeding: Annotated[str, typer.Option(help="Proceeding nu
 
     from bailiff.jurisdictions import load_profile
     from bailiff.proceedings import service as proceedings
+    from bailiff.proceedings.rules import consolidation_suffix
 
     settings = load_settings()
     key = SigningKey.load_or_create(settings.service_key_path)
-    suffix = (load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation") or {}).get("suffix")
+    suffix = consolidation_suffix(load_profile(settings.jurisdiction).raw)
     with _database().transaction() as session:
         lead = proceedings.group_lead(session=session, number=proceeding, suffix=suffix)
         if lead != proceeding:  # its members follow the lead's bailiff (229-FZ art. 34)

@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bailiff.assignment.models import Assignment, Bailiff
+from bailiff.assignment import service
+from bailiff.assignment.models import Assignment
 from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
@@ -92,13 +93,7 @@ def join(*, session: Session, members: Sequence[Member], actor: Actor) -> list[s
             load[mine.bailiff_id] -= 1
     translog.append(session, leaves, tree_size=size)
     insert_rows(session, Assignment.__table__, rows)
-    for bailiff_id, delta in load.items():
-        if delta > 0:
-            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id).values(open_cases=Bailiff.open_cases + delta))
-        elif delta < 0:  # never below zero, as in draw_pending
-            floor = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
-            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
-                            .values(open_cases=floor(Bailiff.open_cases + delta, 0)))
+    service.shift_workloads(session=session, deltas=load)
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.joined", subject_type="proceeding",
                                            subject_id=r["proceeding_number"], reason=r["reason"],
                                            log_leaf_index=r["result_leaf"], at=now,

@@ -285,13 +285,7 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
         previous = _previous_bailiff(session, a)
         if previous is not None:
             load[previous] -= 1
-    for bailiff_id, delta in load.items():
-        if delta:
-            # Never below zero (a workload is a count of open cases).
-            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
-                            .values(open_cases=func.max(Bailiff.open_cases + delta, 0)
-                                    if session.get_bind().dialect.name == "sqlite"
-                                    else func.greatest(Bailiff.open_cases + delta, 0)))
+    shift_workloads(session=session, deltas=load)
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
                                            subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
                                            details={"bailiff": a.bailiff_id, "round": a.round, "ctr": a.ctr})
@@ -319,6 +313,15 @@ def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:
     waits = [store.ready_in(source, round_) for source, round_ in rounds
              if source is not None and store.can_reveal(source)]
     return min(waits) + 0.05 if waits else None
+
+
+def shift_workloads(*, session: Session, deltas: dict[str, int]) -> None:
+    """Add each delta to its bailiff's open cases, never below zero (a workload is a count)."""
+    floor = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+    for bailiff_id, delta in deltas.items():
+        if delta:
+            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
+                            .values(open_cases=floor(Bailiff.open_cases + delta, 0)))
 
 
 def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:

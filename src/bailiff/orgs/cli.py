@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,7 +26,6 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
     from bailiff.config import load_settings
     from bailiff.core.actor import CLI_ADMIN
     from bailiff.core.crypto import public_der_from_pem
-    from bailiff.core.db import Database, upgrade
     from bailiff.orgs import service
 
     settings = load_settings()
@@ -37,13 +36,19 @@ def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, 
         except ValueError as exc:
             raise ValueError(f"{public_key}: not a PEM public key ({exc})") from exc
     own = _pairs(identifier or [])
-    upgrade(settings.database_url)
-    database = Database(settings.database_url)
-    with database.transaction() as session:
+    with _database(settings).transaction() as session:
         new = service.add_org(session=session, kind=kind, code=code, name=name, actor=CLI_ADMIN, region=region,
                               public_key_der=der, callback_url=callback_url, identifiers=own)
     typer.echo(json.dumps({"id": new.id, "code": new.code, "kind": new.kind, "key_id": new.key_id,
                            "token": new.token}))
+
+
+def _database(settings: Any) -> Any:
+    """The deployment's database, migrated to the current schema."""
+    from bailiff.core.db import Database, upgrade
+
+    upgrade(settings.database_url)
+    return Database(settings.database_url)
 
 
 def _pairs(pairs: list[str]) -> dict[str, str]:
@@ -63,14 +68,10 @@ def identify(code: Annotated[str, typer.Option(help="Organisation code")],
     """Record an organisation's own identifiers (a claimant acts only on writs naming it by one)."""
     from bailiff.config import load_settings
     from bailiff.core.actor import CLI_ADMIN
-    from bailiff.core.db import Database, upgrade
     from bailiff.orgs import service
 
     own = _pairs(identifier)
-    settings = load_settings()
-    upgrade(settings.database_url)
-    database = Database(settings.database_url)
-    with database.transaction() as session:
+    with _database(load_settings()).transaction() as session:
         org = service.set_identifiers(session=session, code=code, identifiers=own, reason=reason, actor=CLI_ADMIN)
     typer.echo(json.dumps({"code": org.code, "identifiers": org.identifiers}))
 
@@ -92,12 +93,8 @@ def activate(code: Annotated[str, typer.Option(help="Organisation code")],
 def _set_active(code: str, active: bool, reason: str) -> None:
     from bailiff.config import load_settings
     from bailiff.core.actor import CLI_ADMIN
-    from bailiff.core.db import Database, upgrade
     from bailiff.orgs import service
 
-    settings = load_settings()
-    upgrade(settings.database_url)
-    database = Database(settings.database_url)
-    with database.transaction() as session:
+    with _database(load_settings()).transaction() as session:
         org = service.set_active(session=session, code=code, active=active, reason=reason, actor=CLI_ADMIN)
     typer.echo(json.dumps({"code": org.code, "active": org.active}))

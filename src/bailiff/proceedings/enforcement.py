@@ -28,7 +28,7 @@ from bailiff.jurisdictions import Profile
 from bailiff.orgs.models import Organization
 from bailiff.proceedings.measures import MeasureRules, check_measure
 from bailiff.proceedings.models import Measure, Proceeding
-from bailiff.proceedings.rules import OpeningRules
+from bailiff.proceedings.rules import OpeningRules, consolidation_suffix
 from bailiff.proceedings import service
 from bailiff.proceedings.service import get
 from bailiff.register import service as register
@@ -86,10 +86,6 @@ def _require_office(session: Session, proceeding: Proceeding, actor: Actor) -> N
     if region != org.region:
         raise Forbidden(f"{actor.ident} serves region {org.region}; proceeding {proceeding.number} is conducted "
                         f"in region {region}")
-
-
-def _suffix(profile: Profile) -> str | None:
-    return (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
 
 
 def _require_actor(actor: Actor) -> None:
@@ -186,7 +182,7 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
         register.transition(session=session, register_number=proceeding.register_number, action=move.writ_action,
                             reason=f"proceeding {number}: {ground}", actor=actor)
         assignment.release(session=session, proceeding_number=number)
-        service.succeed(session=session, number=number, suffix=_suffix(profile), actor=actor)
+        service.succeed(session=session, number=number, suffix=consolidation_suffix(profile.raw), actor=actor)
     _record(session, proceeding, action, actor, ground, {"from": old, "to": move.target, "ground": ground})
     return proceeding
 
@@ -208,6 +204,6 @@ def end_recalled(*, session: Session, register_numbers: list[str], actor: Actor,
         old = proceeding.status
         proceeding.status, proceeding.ground, proceeding.ended_at = "terminated", ground, utcnow()
         assignment.release(session=session, proceeding_number=number)
-        service.succeed(session=session, number=number, suffix=_suffix(profile), actor=actor)
+        service.succeed(session=session, number=number, suffix=consolidation_suffix(profile.raw), actor=actor)
         _record(session, proceeding, "terminate", actor, ground, {"from": old, "to": "terminated", "ground": ground})
     return numbers

@@ -14,6 +14,7 @@ from bailiff.core.db import Database
 from bailiff.core.worker import BatchHandler, Delivery
 from bailiff.jurisdictions import load_profile
 from bailiff.proceedings import enforcement, service
+from bailiff.proceedings.rules import consolidation_suffix
 from bailiff.proceedings.service import OPENER, Presentation
 
 
@@ -91,10 +92,9 @@ def follow_leads(database: Database, settings: Settings, deliveries: list[Delive
     numbers = {d.payload["proceeding"] for d in deliveries if d.payload.get("kind") != "join"}
     if not numbers:
         return
-    consolidation = load_profile(settings.jurisdiction).raw["proceedings"].get("consolidation")
-    if not consolidation:
+    suffix = consolidation_suffix(load_profile(settings.jurisdiction).raw)
+    if not suffix:
         return
-    suffix = consolidation["suffix"]
     with database.transaction() as session:
         service.join_groups(session=session, groups=service.groups_of(session=session, numbers=numbers),
                             suffix=suffix, actor=OPENER)

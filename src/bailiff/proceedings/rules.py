@@ -115,6 +115,12 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
             f"from {since} ({writs['presentation_period_source']}) ended on {last.isoformat()}")
 
 
+def consolidation_suffix(raw: Mapping[str, Any]) -> str | None:
+    """The suffix of a consolidated proceeding's number (RU "-СД", 229-FZ art. 34); None where the
+    profile joins no proceedings."""
+    return (raw.get("proceedings", {}).get("consolidation") or {}).get("suffix")
+
+
 def priority(category: str | None, raw: Mapping[str, Any]) -> int:
     """The order of a claim when money is distributed (RU 229-FZ art. 111 part 1): 1 to 4."""
     section = raw["proceedings"]["priority"]

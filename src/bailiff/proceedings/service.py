@@ -27,7 +27,8 @@ from bailiff.jurisdictions import Profile
 from bailiff.orgs.models import Organization
 from bailiff.proceedings.measures import FeeRule
 from bailiff.proceedings.models import Proceeding
-from bailiff.proceedings.rules import OpeningRules, office_for_address, presentation_refusal, priority
+from bailiff.proceedings.rules import (OpeningRules, consolidation_suffix, office_for_address, presentation_refusal,
+                                       priority)
 from bailiff.register import service as register
 
 # The bailiff service acting on its own: it opens proceedings and moves writs into execution.
@@ -113,7 +114,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         _number(session, rows, rules, now)
         # Art. 34 (RU); a profile without [proceedings.consolidation] joins nothing. The group is
         # decided before the opening leaves, which name it: a member's join is checked against them.
-        suffix = (profile.raw["proceedings"].get("consolidation") or {}).get("suffix")
+        suffix = consolidation_suffix(profile.raw)
         regrouped = _consolidate(session, rows, suffix) if suffix else []
         size = translog.lock(session)
         translog.append(session, [canonical_json({
