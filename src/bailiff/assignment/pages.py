@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, service
 from bailiff.assignment.beacons import beacon_store
-from bailiff.assignment.models import Bailiff, ChangeApplication
+from bailiff.assignment.models import Bailiff, ChangeApplication, Office
 from bailiff.core.clock import local_today
 from bailiff.core.errors import BailiffError, Forbidden
 from bailiff.proceedings import service as proceedings
@@ -23,13 +23,9 @@ router = APIRouter(include_in_schema=False)
 STAFF = frozenset({"bailiff_service", "admin"})
 
 
-def _today(request: Request, office_id: str | None = None) -> date:
-    """Today where the office counts its days (its time zone, else the profile's)."""
-    zone = request.app.state.profile.timezone
-    if office_id is not None:
-        with get_database(request).reading() as session:
-            zone = service.office_zones(session=session, office_ids=[office_id]).get(office_id) or zone
-    return local_today(zone)
+def _today(request: Request, zone: str | None = None) -> date:
+    """Today where an office counts its days (its own time zone, else the profile's)."""
+    return local_today(zone or request.app.state.profile.timezone)
 
 
 def _staff(role: str) -> None:
@@ -41,8 +37,9 @@ def _staff(role: str) -> None:
 def workbench(bailiff_id: str, request: Request, actor: PageActor) -> HTMLResponse:
     _staff(actor.role)
     with get_database(request).reading() as session:
-        office_id = session.scalar(select(Bailiff.office_id).where(Bailiff.id == bailiff_id))
-        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=_today(request, office_id))
+        zone = session.scalar(select(Office.timezone).join(Bailiff, Bailiff.office_id == Office.id)
+                              .where(Bailiff.id == bailiff_id))
+        cases = proceedings.workbench(session=session, bailiff_id=bailiff_id, today=_today(request, zone))
     return render(request, "assignment/workbench.html", {"bailiff_id": bailiff_id, "cases": cases})
 
 
@@ -52,10 +49,10 @@ def office_page(office_id: str, request: Request, actor: PageActor, error: str |
     with get_database(request).reading() as session:
         view = service.office_view(session=session, office_id=office_id)
         report = fairness.report(session=session, office_id=office_id)
+    today = _today(request, view["office"].timezone)
     return render(request, "assignment/office.html", {**view, "fairness": report["offices"].get(office_id),
                                                       "alarms": report["alarms"], "error": error,
-                                                      "today": _today(request, office_id),
-                                                      "week": _today(request, office_id) + timedelta(days=6)})
+                                                      "today": today, "week": today + timedelta(days=6)})
 
 
 @router.post("/offices/{office_id}/suspension", response_class=HTMLResponse)
