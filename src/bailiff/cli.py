@@ -41,7 +41,7 @@ def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.
     settings = load_settings()
     upgrade(settings.database_url)
     typer.echo(f"Bailiff on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
-    uvicorn.run("bailiff.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("bailiff.app:create_server_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, ColumnElement, DateTime, Engine, String, Table, Text, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -41,16 +43,31 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JsonType}
 
 
+def _json_bytes(value: Any) -> bytes:
+    """JSON for a JSON column: orjson (UTF-8, several times faster than the standard library's
+    encoder, which psycopg and SQLAlchemy use by default), or the standard library for what orjson
+    refuses (integers beyond 64 bits), so that nothing either would store is refused."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _json_text(value: Any) -> str:
+    return _json_bytes(value).decode()
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine with the per-backend settings Bailiff relies on."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # psycopg takes the bytes as they are (SQLAlchemy hands this function to psycopg's JSON dumper).
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, json_serializer=_json_bytes)
     # Bulk inserts as multi-row INSERT ... VALUES statements (SQLAlchemy's "insertmanyvalues", the
     # default for psycopg2 but not for psycopg 3): psycopg's executemany sends a statement per row,
     # which measured several times slower for batch intake and identity resolution.
@@ -99,6 +116,20 @@ def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
 BULK_MIN_ROWS = 50  # below this the ORM's own INSERT costs no more than preparing a bulk load
 
 
+def _copy_json(value: Any) -> str | None:
+    return None if value is None else _json_text(value)
+
+
+def _copy_processor(column: Any, dialect: Any) -> Any:
+    """How a value of `column` is handed to the driver in a bulk load. Text COPY sends every field as
+    text that the server parses by the column's type, so a JSON value goes as its JSON text, without
+    the driver's JSON wrapper and dumper (a measurable share of a batch's CPU time)."""
+    impl = column.type.dialect_impl(dialect)
+    if dialect.name == "postgresql" and isinstance(impl, JSON):
+        return _copy_json
+    return impl.bind_processor(dialect)
+
+
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows in the session's transaction: COPY on PostgreSQL, the driver's executemany of
     one prepared INSERT on SQLite.
@@ -117,7 +148,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     names = list(rows[0])
     given = len(names)
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    processors = [_copy_processor(table.c[name], dialect) for name in names]
     defaults = []
     for column in table.c:
         default = column.default
@@ -126,7 +157,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         if not (default.is_scalar or default.is_callable):
             raise ValueError(f"{table.name}.{column.name}: give it in every row (its default is not a value)")
         names.append(column.name)
-        processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
+        processors.append(_copy_processor(column, dialect))
         defaults.append(default)
 
     def processed() -> Iterator[list[Any]]:

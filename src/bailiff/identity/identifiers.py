@@ -11,6 +11,7 @@ a wrong check digit and tells the operator which identifier failed and which rul
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -50,6 +51,8 @@ _LABELS = {"inn": "INN", "snils": "SNILS", "ogrn": "OGRN", "ogrnip": "OGRNIP", "
 
 # Kinds whose last digit is not a check digit, so corrupt_check_digit() cannot break them.
 _NO_CHECK_DIGIT = ("passport", "pin_kg")
+# What people put between digit groups: any Unicode whitespace (as str.isspace) and hyphens.
+_SEPARATORS = re.compile(r"[\s\-]+")
 
 # Numbers up to 001-001-998 were issued before check digits existed, so the Pension Fund
 # rules ("Алгоритм формирования контрольного числа Страхового номера" in the PFR
@@ -85,11 +88,12 @@ def normalize(kind: str, value: str) -> str:
     if not isinstance(value, str):
         raise _fail(kind, f"{kind}.format", repr(value), "expected a string of digits")
     raw = value.strip()
-    digits = "".join(ch for ch in raw if not ch.isspace() and ch != "-")
-    # str.isdigit() accepts superscripts and other Unicode digits; only ASCII is valid here.
-    bad = [ch for ch in digits if ch not in "0123456789"]
-    if bad:
-        raise _fail(kind, f"{kind}.format", raw, f"contains non-digit character {bad[0]!r}")
+    digits = _SEPARATORS.sub("", raw)
+    # str.isdigit() alone accepts superscripts and other Unicode digits; only ASCII is valid here.
+    if not (digits.isascii() and digits.isdigit()):
+        bad = next((ch for ch in digits if ch not in "0123456789"), None)
+        if bad is not None:
+            raise _fail(kind, f"{kind}.format", raw, f"contains non-digit character {bad!r}")
     lengths = _LENGTHS[kind]
     if len(digits) not in lengths:
         expected = " or ".join(str(n) for n in lengths)

@@ -77,6 +77,15 @@ class _Candidate:
         return (self.issuer_id, self.doc.number, self.doc.duplicate.sequence if self.doc.duplicate else 0)
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What a batch needs of a writ already in the register, or stored earlier in the same batch."""
+
+    register_number: str
+    status: str
+    leaf_index: int = 0
+
+
 def _prepare(raw: Any, index: int, *, keys: dict[str, Any], actor: Actor, profile: Profile,
              today: date) -> _Candidate | ItemResult:
     """Check one envelope without touching the register: structure, signature, schema, rules."""
@@ -142,15 +151,15 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
            profile: Profile) -> dict[int, ItemResult]:
     tree_size = translog.lock(session)  # serialises all register changes from here to commit
     out: dict[int, ItemResult] = {}
-    by_hash = {w.document_hash: w for w in session.scalars(
-        select(Writ).where(Writ.document_hash.in_({c.digest for c in candidates})))}
+    by_hash = {row.document_hash: _Known(row.register_number, row.status, row.leaf_index) for row in session.execute(
+        select(Writ.document_hash, Writ.register_number, Writ.status, Writ.leaf_index)
+        .where(Writ.document_hash.in_({c.digest for c in candidates})))}
     wanted_keys = {c.key for c in candidates}
     wanted_keys |= {(c.issuer_id, c.doc.duplicate.original_number, c.doc.duplicate.sequence - 1)
                     for c in candidates if c.doc.duplicate}
     # issuer_id IN (...) AND number IN (...) uses the unique index on both backends (SQLite would
     # scan the table for a row-value IN); the few extra rows it may return are filtered here.
-    by_key = {(w.issuer_id, w.number, w.duplicate_seq): w for w in _writs_by_number(session, wanted_keys)
-              if (w.issuer_id, w.number, w.duplicate_seq) in wanted_keys}
+    by_key = {key: known for key, known in _writs_by_number(session, wanted_keys) if key in wanted_keys}
     now = utcnow()
     new_rows: list[dict[str, Any]] = []
     leaves: list[bytes] = []
@@ -200,7 +209,7 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
                "superseded_by": None, "leaf_index": leaf_index, "registered_at": now, "status_changed_at": now}
         new_rows.append(row)
         # Later items of this batch see this writ as if it were already stored.
-        by_key[c.key] = Writ(**row)
+        by_key[c.key] = _Known(register_number, status.value, leaf_index)
         result = ItemResult(c.index, register_number, leaf_index, status.value, c.digest.hex())
         out[c.index] = pending_by_hash[c.digest] = result
         audits.append(audit.audit_row(actor=actor, action="writ.registered", subject_type="writ",
@@ -233,18 +242,21 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
     return out
 
 
-def _writs_by_number(session: Session, keys: set[tuple[int, str, int]]) -> list[Writ]:
+def _writs_by_number(session: Session, keys: set[tuple[int, str, int]]) -> list[tuple[tuple[int, str, int], _Known]]:
     """Writs of the given issuers and numbers, in one indexed query per issuer."""
-    found: list[Writ] = []
+    found: list[tuple[tuple[int, str, int], _Known]] = []
     for issuer_id in {k[0] for k in keys}:
         # One array parameter on PostgreSQL: with a thousand separate IN parameters its generic plan
         # (psycopg prepares repeated statements) filtered the issuer's whole history row by row.
         numbers = one_of(session, Writ.number, {k[1] for k in keys if k[0] == issuer_id})
-        found += session.scalars(select(Writ).where(Writ.issuer_id == issuer_id, numbers))
+        rows = session.execute(select(Writ.number, Writ.duplicate_seq, Writ.register_number, Writ.status,
+                                      Writ.leaf_index).where(Writ.issuer_id == issuer_id, numbers))
+        found += [((issuer_id, r.number, r.duplicate_seq), _Known(r.register_number, r.status, r.leaf_index))
+                  for r in rows]
     return found
 
 
-def _duplicate_error(original: Writ | None, c: _Candidate) -> FieldError | None:
+def _duplicate_error(original: _Known | None, c: _Candidate) -> FieldError | None:
     assert c.doc.duplicate is not None
     if original is None:
         return FieldError("document.duplicate.original_number", "duplicate.original.unknown",

@@ -79,3 +79,51 @@ def test_the_fast_canonical_form_is_byte_for_byte_rfc_8785() -> None:
     assert not _plain(keys) and canonical_json(keys) == rfc8785.dumps(keys)
     assert canonical_json(keys).index("\U0001f600".encode()) < canonical_json(keys).index("\ue000".encode())
     assert not _plain({"a": 0.5}) and not _plain({"n": 2**53}) and _plain({"n": 2**53 - 1, "ключ": ["\x1f"]})
+
+
+def _spki(raw_public: bytes) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    return Ed25519PublicKey.from_public_bytes(raw_public).public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def test_ed25519_verifies_rfc_8032_test_1_and_refuses_malleated_forms() -> None:
+    # RFC 8032 section 7.1, TEST 1 (empty message).
+    public = _spki(bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))
+    signature = bytes.fromhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
+    scheme = SCHEMES["Ed25519"]
+    assert scheme.verify(public, signature, b"")
+    # S + L (the group order) is the same point arithmetic but a second encoding: RFC 8032 5.1.7 refuses S >= L.
+    order = 2**252 + 27742317777372353535851937790883648493
+    s_plus_l = (int.from_bytes(signature[32:], "little") + order).to_bytes(32, "little")
+    assert not scheme.verify(public, signature[:32] + s_plus_l, b"")
+    # The verifier is handed signature || message: a signature of another length must not shift it.
+    assert not scheme.verify(public, signature[:63], signature[63:])
+    assert not scheme.verify(public, signature + b"\x00", b"")
+    assert not scheme.verify(b"not a key", signature, b"")
+
+
+def test_ed25519_refuses_a_small_order_key_that_would_accept_any_message() -> None:
+    # A = R = the neutral element and S = 0 satisfy [S]B = R + [k]A for every message under a lax,
+    # cofactorless check; the strict check refuses keys and commitments of small order.
+    identity = (1).to_bytes(32, "little")
+    assert not SCHEMES["Ed25519"].verify(_spki(identity), identity + bytes(32), b"any writ at all")
+
+
+def test_non_ed25519_keys_are_refused() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    p256 = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert not SCHEMES["Ed25519"].verify(p256, bytes(64), b"x")
+    with pytest.raises(ValueError):
+        SCHEMES["Ed25519"].check_public_key(p256)
+
+
+def test_a_small_order_key_is_never_registered() -> None:
+    with pytest.raises(ValueError, match="small order"):
+        SCHEMES["Ed25519"].check_public_key(_spki((1).to_bytes(32, "little")))
+    SCHEMES["Ed25519"].check_public_key(SigningKey.generate().public_der)
