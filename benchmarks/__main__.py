@@ -69,11 +69,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip debtor identification (ground truth, online, dedupe) and FEBRL")
     parser.add_argument("--sizes", help="comma-separated writ counts, multiples of 1000 (overrides --full)")
     parser.add_argument("--backends", default=",".join(databases.BACKENDS), help="sqlite,postgresql")
-    parser.add_argument("--workers", default="1,2",
-                        help="server worker counts; counts above 1 run at the smallest size only, "
-                             "unless --full or --workers-all-sizes")
+    parser.add_argument("--workers", default="1,3",
+                        help="server worker counts; the largest runs at every size, the others at the "
+                             "smallest size only, unless --full or --workers-all-sizes")
     parser.add_argument("--workers-all-sizes", action="store_true", help="every worker count at every size")
-    parser.add_argument("--threads", type=int, default=2, help="concurrent client threads posting batches")
+    parser.add_argument("--threads", type=int, default=3,
+                        help="concurrent client threads posting batches (as several courts sending at once)")
     parser.add_argument("--singles", type=int, help="single-writ POSTs after the largest load "
                         f"(default 1000, 2000 with --full; at most {SMALL_LOAD_SINGLES} after smaller loads)")
     parser.add_argument("--http-proofs", type=int, default=300,
@@ -91,10 +92,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     if args.singles is None:
         args.singles = 2000 if args.full else 1000
     args.workers = tuple(sorted({int(w) for w in args.workers.split(",")}))
-    # Extra server processes are tried at the smallest size by default: the larger loads take
-    # most of the ten-minute budget, and whether a second worker helps shows at any size.
+    # The serving configuration (the most processes: one more than the cores, so that one prepares
+    # a batch while another waits for the log lock) runs at every size; the others at the smallest
+    # size only by default: the larger loads take most of the ten-minute budget, and how the count
+    # matters shows at any size.
     args.plan = [(w, size) for w in args.workers for size in args.sizes
-                 if w == args.workers[0] or args.full or args.workers_all_sizes or size == args.sizes[0]]
+                 if w == args.workers[-1] or args.full or args.workers_all_sizes or size == args.sizes[0]]
     args.backends = tuple(b for b in args.backends.split(",") if b)
     unknown = set(args.backends) - set(databases.BACKENDS)
     if unknown:
@@ -148,7 +151,7 @@ def _backend(backend: str, corpus: corpus_mod.Corpus, tmp: Path, args: argparse.
                                              singles_batches))
             # The profile runs with the server stopped, on the largest register, so that it
             # measures the same database state the last batches of the load met.
-            if workers == args.workers[0] and size == largest:
+            if workers == args.workers[-1] and size == largest:
                 log(f"{backend}: profiling register_batch in-process at {size} writs")
                 out["profile"][backend] = {"database_writs_before": size + args.singles,
                                            **profiling.run(url, court, corpus, profile_batches)}
@@ -205,10 +208,16 @@ def _verdict(out: dict[str, Any]) -> dict[str, Any]:
     if not runs:
         return {"target_writs_per_s": TARGET_POSTGRES_WRITS_PER_S, "measured": None}
     best = max(runs, key=lambda r: r["batch_intake"]["writs_per_s"])
+    # "Reached" is judged on the largest register measured (the sustained rate), not on the best
+    # short run: a 10,000-writ run on this shared machine can be a lucky ten seconds.
+    largest = max(r["writs"] for r in runs)
+    sustained = max((r for r in runs if r["writs"] == largest), key=lambda r: r["batch_intake"]["writs_per_s"])
     return {"target_writs_per_s": TARGET_POSTGRES_WRITS_PER_S,
             "best_measured_writs_per_s": best["batch_intake"]["writs_per_s"],
             "best_run": {"server_workers": best["server_workers"], "writs": best["writs"]},
-            "reached": best["batch_intake"]["writs_per_s"] >= TARGET_POSTGRES_WRITS_PER_S}
+            "at_largest_size_writs_per_s": sustained["batch_intake"]["writs_per_s"],
+            "at_largest_size_run": {"server_workers": sustained["server_workers"], "writs": largest},
+            "reached": sustained["batch_intake"]["writs_per_s"] >= TARGET_POSTGRES_WRITS_PER_S}
 
 
 def _captured(run: Any) -> Any:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Path, Query, Response
-from fastapi.responses import JSONResponse
 
 from bailiff.core import translog
 from bailiff.core.crypto import b64encode
@@ -48,7 +48,7 @@ def post_writ(payload: RawJson, session: DbSession, actor: CurrentActor, profile
 
 @router.post("/writs/batch", openapi_extra={"requestBody": BATCH_SCHEMA}, tags=["intake"],
              summary="Register up to 10,000 signed writs; each item is accepted or rejected on its own")
-def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profile: CurrentProfile) -> JSONResponse:
+def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profile: CurrentProfile) -> Response:
     envelopes = payload.get("envelopes") if isinstance(payload, dict) else None
     if not isinstance(envelopes, list):
         raise ValidationFailed("the body must be {\"envelopes\": [...]}",
@@ -58,8 +58,9 @@ def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profil
                                errors=[FieldError("envelopes", "batch.size", f"got {len(envelopes)}")])
     results = service.register_batch(session=session, envelopes=envelopes, actor=actor, profile=profile)
     accepted = sum(r.accepted for r in results)
-    return JSONResponse({"accepted": accepted, "rejected": len(results) - accepted,
-                         "items": [r.as_json() for r in results]})
+    # orjson: the standard encoder took a measurable share of a 10,000-item answer.
+    return Response(orjson.dumps({"accepted": accepted, "rejected": len(results) - accepted,
+                                  "items": [r.as_json() for r in results]}), media_type="application/json")
 
 
 @router.post("/writs/{register_number}/transitions", tags=["register"],

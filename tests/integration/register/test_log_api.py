@@ -57,6 +57,11 @@ def test_proof_requests_out_of_range_are_problems(client: TestClient) -> None:
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["rule"] == "log.tree_size.beyond_head"
+    # A leaf that exists, in a tree the log has not reached: the same problem, not a storage error.
+    for tree_size in (size + 1, 2 * size + 10):
+        response = client.get("/api/v1/log/proofs/inclusion", params={"leaf_index": 0, "tree_size": tree_size})
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["rule"] == "log.tree_size.beyond_head"
     response = client.get("/api/v1/log/proofs/consistency", params={"first": 0, "second": 1})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "first"
     assert client.get(f"/api/v1/log/leaves/{size + 100}").status_code == 404
