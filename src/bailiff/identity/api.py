@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from bailiff.identity import service
-from bailiff.identity.schemas import ConfirmIn, MergeIn, ReasonIn
+from bailiff.identity import duplicates, service
+from bailiff.identity.schemas import ConfirmIn, MergeIn, ReasonIn, SurvivorIn
 from bailiff.web.deps import CurrentActor, DbSession, ReadSession
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
@@ -57,6 +57,17 @@ def reject(task_id: Id, body: ReasonIn, session: DbSession, actor: CurrentActor)
 @router.post("/reviews/{task_id}/reopen", summary="Undo a review decision")
 def reopen(task_id: Id, body: ReasonIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     return service.reopen(session=session, task_id=task_id, reason=body.reason, actor=actor)
+
+
+@router.post("/reviews/{task_id}/merge", summary="The task's duplicate records are one person: keep this one")
+def merge_duplicates(task_id: Id, body: SurvivorIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    return duplicates.merge_cluster(session=session, task_id=task_id, survivor_id=body.survivor_id,
+                                    reason=body.reason, actor=actor)
+
+
+@router.post("/reviews/{task_id}/distinct", summary="The task's records are different people")
+def distinct_duplicates(task_id: Id, body: ReasonIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    return duplicates.dismiss_cluster(session=session, task_id=task_id, reason=body.reason, actor=actor)
 
 
 @router.post("/merges", summary="Merge two person records (refused on conflicting identifiers)")

@@ -80,12 +80,17 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
             false_links += by_mention[a].person_id != by_mention[b].person_id
     namesakes = people.namesake_pairs(population, mentions)
     same = {(a, b) for group in linked_to.values() for a, b in combinations(sorted(group), 2)}
-    outcome = {"with_identifier": [0, 0], "without_identifier": [0, 0]}
+    outcome = {"with_identifier": [0, 0], "without_identifier": [0, 0], "without_identifier_same_address": [0, 0]}
     for a, b in people.true_pairs(mentions):
         both = by_mention[a].has_identifier and by_mention[b].has_identifier
         bucket = outcome["with_identifier" if both else "without_identifier"]
         bucket[1] += 1
         bucket[0] += (a, b) in same
+        if not both and by_mention[a].party.get("address") == by_mention[b].party.get("address"):
+            # Without a shared identifier, a pair written at two addresses looks exactly like the
+            # benchmark's namesakes born the same day in the same town: it goes to a reviewer.
+            outcome["without_identifier_same_address"][1] += 1
+            outcome["without_identifier_same_address"][0] += (a, b) in same
     outcomes: dict[str, int] = {}
     for _, kind, _ in decided.values():
         outcomes[kind] = outcomes.get(kind, 0) + 1
@@ -97,6 +102,8 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
         "recall_with_identifier": _ratio(*outcome["with_identifier"]),
         "true_pairs_without_identifier": outcome["without_identifier"][1],
         "recall_without_identifier": _ratio(*outcome["without_identifier"]),
+        "true_pairs_without_identifier_same_address": outcome["without_identifier_same_address"][1],
+        "recall_without_identifier_same_address": _ratio(*outcome["without_identifier_same_address"]),
         "outcomes": outcomes,
         "review_share": round(outcomes.get("review", 0) / max(len(decided), 1), 4),
     }

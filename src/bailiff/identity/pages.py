@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bailiff.core.errors import BailiffError
-from bailiff.identity import service
+from bailiff.identity import duplicates, service
 from bailiff.web.deps import get_database
 from bailiff.web.session import PageActor
 from bailiff.web.templating import render
@@ -41,6 +41,11 @@ def decide(task_id: int, request: Request, actor: PageActor, decision: Annotated
                 service.confirm(session=session, task_id=task_id, person_id=person_id, reason=reason, actor=actor)
             elif decision == "reject":
                 service.reject(session=session, task_id=task_id, reason=reason, actor=actor)
+            elif decision == "merge" and person_id is not None:
+                duplicates.merge_cluster(session=session, task_id=task_id, survivor_id=person_id, reason=reason,
+                                         actor=actor)
+            elif decision == "distinct":
+                duplicates.dismiss_cluster(session=session, task_id=task_id, reason=reason, actor=actor)
             elif decision == "reopen":
                 service.reopen(session=session, task_id=task_id, reason=reason, actor=actor)
             else:

@@ -247,7 +247,9 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
     hits = {kind: batch.owners[(kind, value)][1] for kind, value in record.identifiers.items()
             if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "person"}
     known = {i: batch.identifiers_of.get(("person", i), {}) for i in hits.values()}
-    decision = rules.decide_by_identifiers(record, hits, known)
+    # Only when the identifiers point at several records: which of them agree on name and birth date.
+    agreeing = {c.id for c in _block(record, batch)} if len(set(hits.values())) > 1 else set()
+    decision = rules.decide_by_identifiers(record, hits, known, agreeing)
     if decision is None:
         block = [c for c in _block(record, batch)
                  if not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
@@ -255,7 +257,7 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
         known = [score for _, score in found if score is not None]
         fresh = scoring.score_pairs(model, [(record, c) for c, score in found if score is None])
         scored = sorted(known + fresh, key=lambda item: -item["probability"])
-        decision = rules.decide_by_score(record, scored)
+        decision = rules.identified_newcomer(record, rules.decide_by_score(record, scored))
     broken = rules.birth_data_conflicts(record)
     if broken and decision.confirmed:
         decision.confirmed = False
@@ -327,7 +329,8 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
         target = real.get(decision.target_id, decision.target_id) if decision.target_id is not None else None
         decision.target_id = target
         # Candidates created earlier in this batch carry provisional ids until now.
-        for item in (*decision.review_candidates, *decision.evidence.get("candidates", [])):
+        for item in (*decision.review_candidates, *decision.evidence.get("candidates", []),
+                     *decision.evidence.get("possible_duplicates", [])):
             item["id"] = real.get(item["id"], item["id"])
         matches = decision.evidence.get("identifier_matches")
         if matches:
@@ -345,6 +348,12 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
     reviews = [{"kind": "party_match", "link_id": link_id, "candidates": decision.review_candidates,
                 "status": "open", "opened_at": now}
                for link_id, decision in zip(link_ids, decisions, strict=True) if decision.outcome == "review"]
+    # A party made a person of its own by its identifier, resembling others: a possible duplicate.
+    reviews += [{"kind": "duplicate_cluster", "link_id": None, "status": "open", "opened_at": now,
+                 "candidates": [{"id": decision.target_id, "probability": 1.0},
+                                *decision.evidence["possible_duplicates"]]}
+                for decision in decisions
+                if decision.evidence.get("possible_duplicates") and decision.target_id is not None]
     if reviews:
         insert_rows(session, ReviewTask.__table__, reviews)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from collections.abc import Collection
 from typing import Any
 
 from bailiff.identity import identifiers
@@ -76,13 +77,26 @@ def birth_data_conflicts(party: PartyRecord) -> list[str]:
 
 
 def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
-                          known: dict[int, dict[str, str]]) -> Decision | None:
-    """Decide from exact identifier matches alone, or None when no identifier matched."""
+                          known: dict[int, dict[str, str]], agreeing: Collection[int] = ()) -> Decision | None:
+    """Decide from exact identifier matches alone, or None when no identifier matched.
+
+    `agreeing`: records that share a name and birth-date block with the party. When the party's
+    identifiers (say its INN and its SNILS) belong to several records, all of which agree with it on
+    name and birth date and none of which holds a different value of a kind the party shows, the
+    records are one human registered twice (each from a writ that showed only one of the two): the
+    party is that human, linked to the oldest record, and the records are filed as a duplicate for a
+    reviewer to merge. Otherwise the doubt goes to a reviewer.
+    """
     if not hits:
         return None
     targets = sorted(set(hits.values()))
     evidence: dict[str, Any] = {"identifier_matches": hits}
     if len(targets) > 1:
+        if all(t in agreeing and not conflicting_kinds(party.identifiers, known.get(t, {})) for t in targets):
+            oldest = min(targets, key=lambda t: (t < 0, abs(t)))  # stored records before this batch's
+            evidence["possible_duplicates"] = [{"id": t, "probability": 1.0} for t in targets if t != oldest]
+            evidence["duplicate_reason"] = "the party's identifiers belong to different records"
+            return Decision("identifier", oldest, 1.0, True, evidence)
         evidence["conflict"] = "the party's identifiers belong to different records"
         return Decision("review", None, None, False, evidence,
                         [{"id": t, "reason": "identifier match"} for t in targets])
@@ -105,14 +119,36 @@ def decide_by_score(party: PartyRecord, scored: list[dict[str, Any]]) -> Decisio
     if not above:
         return Decision("new", None, None, True, evidence)
     best = above[0]
-    ambiguous = len([s for s in above if s["probability"] >= LINK_THRESHOLD]) > 1
-    if best["probability"] >= LINK_THRESHOLD and not ambiguous and corroborated(best["levels"]):
-        return Decision("linked", best["id"], best["probability"], True, evidence)
+    # Only a candidate the address corroborates can be linked; one that resembles the party on names
+    # and birth date alone takes nothing from it (a namesake elsewhere, or the same human registered
+    # twice). Two corroborated candidates are a real doubt.
+    strong = [s for s in above if s["probability"] >= LINK_THRESHOLD and corroborated(s["levels"])]
+    if len(strong) == 1:
+        return Decision("linked", strong[0]["id"], strong[0]["probability"], True, evidence)
+    ambiguous = len(strong) > 1
     reason = "ambiguous" if ambiguous else ("weak match" if best["probability"] < LINK_THRESHOLD
                                             else "name and birth date only (possible namesake)")
     evidence["review_reason"] = reason
     return Decision("review", None, best["probability"], False, evidence,
                     [{"id": s["id"], "probability": round(s["probability"], 6)} for s in above[:10]])
+
+
+def identified_newcomer(party: PartyRecord, decision: Decision) -> Decision:
+    """A party that resembles registry persons on names alone, but carries a valid identifier that
+    nobody in the registry holds (a candidate holding another value of that kind is never offered).
+
+    Linking it to a candidate would be the namesake risk; leaving it unlinked would also leave its
+    identifier unowned, so every later writ naming the same INN or SNILS would meet the same doubt
+    and wait for a reviewer too. The identifier identifies the debtor of this writ: the party
+    becomes a person of its own, confirmed by that identifier, and the resemblance is filed as a
+    possible duplicate for a reviewer to merge or dismiss (the registry may then hold the same
+    human twice until then, never two humans as one).
+    """
+    if decision.outcome != "review" or not party.identifiers or "review_reason" not in decision.evidence:
+        return decision
+    evidence = {**decision.evidence, "possible_duplicates": decision.review_candidates,
+                "duplicate_reason": decision.evidence.pop("review_reason")}
+    return Decision("new", None, None, True, evidence)
 
 
 def corroborated(levels: dict[str, str]) -> bool:

@@ -28,3 +28,10 @@ class MergeIn(BaseModel):
     survivor_id: Annotated[int, Field(ge=1, le=2**62)]
     merged_id: Annotated[int, Field(ge=1, le=2**62)]
     reason: Reason
+
+
+class SurvivorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    survivor_id: Annotated[int, Field(ge=1, le=2**62)]
+    reason: Reason

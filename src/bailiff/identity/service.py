@@ -119,6 +119,9 @@ def _open_task(session: Session, task_id: int) -> tuple[ReviewTask, PartyLink]:
     task = session.get(ReviewTask, task_id, with_for_update=True)
     if task is None:
         raise NotFound(f"no review task {task_id}")
+    if task.link_id is None:
+        raise Conflict(f"review task {task_id} is about duplicate records: merge them or declare them distinct",
+                       errors=[FieldError("task", "identity.review.kind", "a duplicate-records task")])
     if task.status != "open":
         raise Conflict(f"review task {task_id} is already {task.status}",
                        errors=[FieldError("task", "identity.review.closed", "reopen it first")])
@@ -169,8 +172,12 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
     """Undo a review decision: the party is unconfirmed again and the task open."""
     require_reviewer(actor)
     task = session.get(ReviewTask, task_id, with_for_update=True)
-    if task is None or task.status == "open" or task.link_id is None:
+    if task is None or task.status == "open":
         raise Conflict(f"review task {task_id} is not closed", errors=[FieldError("task", "identity.review.open", "")])
+    if task.link_id is None:
+        from bailiff.identity.duplicates import reopen_cluster
+
+        return reopen_cluster(session=session, task=task, reason=reason, actor=actor)
     link = session.get(PartyLink, task.link_id, with_for_update=True)
     assert link is not None and task.resolution is not None
     before = task.resolution.get("before", {})

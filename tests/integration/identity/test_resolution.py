@@ -117,6 +117,34 @@ def test_different_valid_inns_never_link(client, court, database, settings) -> N
     assert la.person_id != lb.person_id and lb.outcome == "new"
 
 
+def test_an_identified_debtor_resembling_another_record_is_confirmed_by_its_identifier(client, court, database, settings) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from bailiff.identity.models import ReviewTask
+
+    born = unique_birth_date()
+    inn = identifiers.make_inn_person(RNG)
+    unidentified = debtor(birth_date=born, birth_place="г. Самара", address="г. Самара, ул. Ленина, д. 3")
+    # The same name, birth date and place at another address, with an INN nobody holds: the same
+    # human who moved, or a namesake born the same day in the same town. Either way the INN says
+    # who the debtor of this writ is.
+    identified = dict(unidentified, address="г. Самара, ул. Мичурина, д. 40", identifiers={"inn": inn})
+    (a,) = register(client, court, unidentified)
+    resolve_all(database, settings)
+    b, c = register(client, court, identified, dict(identified, surname="Соколова", given_name="Алексея",
+                                                     patronymic="Игоревича"))
+    resolve_all(database, settings)
+    la, lb, lc = (link(database, n) for n in (a, b, c))
+    assert (lb.outcome, lb.confirmed) == ("new", True) and lb.person_id != la.person_id
+    assert [d["id"] for d in lb.evidence["possible_duplicates"]] == [la.person_id]
+    with database.reading() as s:
+        service.require_confirmed(session=s, register_number=b)  # measures need no reviewer here
+        tasks = s.scalars(select(ReviewTask).where(ReviewTask.kind == "duplicate_cluster")).all()
+    assert any([x["id"] for x in t.candidates] == [lb.person_id, la.person_id] for t in tasks)
+    # The next writ with that INN is linked by it, not sent to a reviewer again.
+    assert (lc.outcome, lc.person_id, lc.confirmed) == ("identifier", lb.person_id, True)
+
+
 def test_same_new_person_twice_in_one_batch_is_one_record(client, court, database, settings) -> None:  # noqa: ANN001
     person = debtor(identifiers={"snils": identifiers.make_snils(RNG)})
     a, b = register(client, court, person, dict(person, surname="Соколова", given_name="Алексея",
@@ -151,7 +179,7 @@ def test_review_confirm_reopen_reject_through_the_api(client, court, bailiffs, d
     lb = link(database, b)
     assert lb.outcome == "review" and not lb.confirmed, lb.evidence
     reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
-    task = next(t for t in reviews if t["party"]["register_number"] == b)
+    task = next(t for t in reviews if t["party"] and t["party"]["register_number"] == b)
     person_id = link(database, a).person_id
     assert [c["person"]["id"] for c in task["candidates"]] == [person_id]
     assert client.get("/api/v1/identity/reviews", headers=court.headers).status_code == 403
@@ -189,3 +217,44 @@ def test_merge_and_unmerge_and_conflicting_identifiers(client, court, bailiffs, 
     refused = client.post("/api/v1/identity/merges", headers=bailiffs.headers,
                           json={"survivor_id": pc, "merged_id": pd, "reason": "попытка"})
     assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "identity.identifier_conflict"
+
+
+def test_duplicate_records_are_merged_or_kept_apart_by_a_reviewer(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    first = debtor(birth_date=born, birth_place="г. Пенза", address="г. Пенза, ул. Московская, д. 1")
+    second = dict(first, address="г. Пенза, ул. Кирова, д. 9", identifiers={"snils": identifiers.make_snils(RNG)})
+    (a,) = register(client, court, first)
+    resolve_all(database, settings)
+    (b,) = register(client, court, second)
+    resolve_all(database, settings)
+    pa, pb = link(database, a).person_id, link(database, b).person_id
+    reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
+    task = next(t for t in reviews if t["kind"] == "duplicate_cluster"
+                and [c["person"]["id"] for c in t["candidates"]] == [pb, pa])
+    url = f"/api/v1/identity/reviews/{task['id']}"
+    wrong = client.post(f"{url}/confirm", headers=bailiffs.headers, json={"person_id": pa, "reason": "это он"})
+    assert wrong.status_code == 409 and wrong.json()["errors"][0]["rule"] == "identity.review.kind"
+    outsider = client.post(f"{url}/merge", headers=bailiffs.headers, json={"survivor_id": 1, "reason": "одно лицо"})
+    assert outsider.status_code == 422 and outsider.json()["errors"][0]["field"] == "survivor_id"
+    assert client.post(f"{url}/merge", headers=court.headers, json={"survivor_id": pa, "reason": "x" * 5}).status_code == 403
+
+    merged = client.post(f"{url}/merge", headers=bailiffs.headers,
+                         json={"survivor_id": pa, "reason": "переехал, подтверждено СНИЛС"}).json()
+    assert merged["status"] == "merged" and merged["resolution"]["survivor_id"] == pa
+    person = client.get(f"/api/v1/identity/persons/{pa}", headers=bailiffs.headers).json()
+    assert person["merged_records"] == [pb]
+    assert sorted(w["register_number"] for w in person["writs"] if w["role"] == "debtor") == sorted([a, b])
+
+    reopened = client.post(f"{url}/reopen", headers=bailiffs.headers, json={"reason": "ошибочно"}).json()
+    assert reopened["status"] == "open"
+    assert client.get(f"/api/v1/identity/persons/{pa}", headers=bailiffs.headers).json()["merged_records"] == []
+    page = client.get(f"/identity/reviews/{task['id']}", headers={"Cookie": f"bailiff_token={bailiffs.token}"})
+    assert page.status_code == 200 and "Возможно, одно лицо записано в реестре дважды" in page.text
+    assert "Это разные лица" in page.text
+    kept_apart = client.post(f"/identity/reviews/{task['id']}", headers={"Cookie": f"bailiff_token={bailiffs.token}"},
+                             data={"decision": "distinct", "reason": "тёзки, разные СНИЛС в деле"},
+                             follow_redirects=False)
+    assert kept_apart.status_code == 303
+    assert client.get(url, headers=bailiffs.headers).json()["status"] == "distinct"
+    listing = client.get("/identity/reviews", headers={"Cookie": f"bailiff_token={bailiffs.token}"})
+    assert listing.status_code == 200 and f'/identity/reviews/{task["id"]}"' not in listing.text

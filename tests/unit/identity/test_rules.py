@@ -25,6 +25,22 @@ def test_identifiers_of_two_records_need_a_reviewer() -> None:
     assert {c["id"] for c in decision.review_candidates} == {7, 9}
 
 
+def test_identifiers_of_two_records_that_agree_on_name_and_birth_date_are_one_human() -> None:
+    # Record 7 was made from a writ showing only the INN, record 9 from one showing only the SNILS.
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
+                                           {7: {"snils": "2"}, 9: {"inn": "1"}}, agreeing={7, 9})
+    assert (decision.outcome, decision.target_id, decision.confirmed) == ("identifier", 7, True)
+    assert decision.evidence["possible_duplicates"] == [{"id": 9, "probability": 1.0}]
+    # One of them under another name or birth date: a reviewer decides, as before.
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
+                                           {7: {"snils": "2"}, 9: {"inn": "1"}}, agreeing={7})
+    assert decision.outcome == "review" and decision.target_id is None
+    # One of them holding another passport is fine (passports change); another SNILS is not.
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
+                                           {7: {"snils": "2"}, 9: {"inn": "1", "snils": "3"}}, agreeing={7, 9})
+    assert decision.outcome == "review"
+
+
 def test_a_clashing_lifelong_identifier_blocks_the_link() -> None:
     decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 7}, {7: {"inn": "1", "snils": "3"}})
     assert decision.outcome == "review" and "snils" in decision.evidence["conflict"]
@@ -60,6 +76,28 @@ def test_two_strong_candidates_are_ambiguous() -> None:
     two = scored(0.9999, "exact") + [dict(scored(0.9998, "exact")[0], id=4)]
     decision = rules.decide_by_score(party(), two)
     assert decision.outcome == "review" and decision.evidence["review_reason"] == "ambiguous"
+
+
+def test_a_strong_match_elsewhere_does_not_hide_the_one_at_the_address() -> None:
+    # Candidate 4 resembles the party on names and birth date alone (a namesake, or the same human
+    # registered twice); candidate 3 is also at the party's address: 3 is linked.
+    two = [dict(scored(0.99999, "else")[0], id=4)] + scored(0.9999, "exact")
+    decision = rules.decide_by_score(party(), two)
+    assert (decision.outcome, decision.target_id, decision.confirmed) == ("linked", 3, True)
+
+
+def test_an_identified_party_resembling_a_person_becomes_a_person_of_its_own() -> None:
+    doubt = rules.decide_by_score(party(inn="500100732259"), scored(0.99999, "else"))
+    decision = rules.identified_newcomer(party(inn="500100732259"), doubt)
+    assert (decision.outcome, decision.target_id, decision.confirmed) == ("new", None, True)
+    assert [c["id"] for c in decision.evidence["possible_duplicates"]] == [3]
+    assert decision.evidence["duplicate_reason"] == "name and birth date only (possible namesake)"
+    # Without an identifier of its own the namesake doubt stays with a reviewer.
+    doubt = rules.decide_by_score(party(), scored(0.99999, "else"))
+    assert rules.identified_newcomer(party(), doubt).outcome == "review"
+    # An identifier conflict is never turned into a new person.
+    clash = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 7}, {7: {"inn": "1", "snils": "3"}})
+    assert rules.identified_newcomer(party(inn="1", snils="2"), clash).outcome == "review"
 
 
 def test_weak_scores_make_a_new_person() -> None:
