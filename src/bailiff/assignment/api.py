@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bailiff.assignment import changes, fairness, record
 from bailiff.assignment.beacons import beacon_store
-from bailiff.proceedings import service as proceedings
+from bailiff.proceedings import claimants
 from bailiff.proceedings.rules import consolidation_suffix
 from bailiff.assignment.models import ChangeApplication
 from bailiff.assignment.schemas import ChangeApplicationIn, DecisionIn
@@ -42,13 +42,9 @@ def _application(a: ChangeApplication) -> dict[str, Any]:
 @router.post("/change-applications", status_code=201, summary="A claimant applies to change the bailiff (KZ p. 12)")
 def post_change_application(body: ChangeApplicationIn, session: DbSession, actor: CurrentActor,
                             profile: CurrentProfile) -> dict[str, Any]:
-    changes.require_applicant(actor)
-    proceedings.require_creditor(session=session, number=body.proceeding_number, actor=actor)
-    # A member of a consolidated proceeding: the application concerns the whole, decided by its lead.
-    target = proceedings.group_lead(session=session, number=body.proceeding_number,
-                                    suffix=consolidation_suffix(profile.raw))
-    return _application(changes.file_application(session=session, proceeding_number=target,
-                                                 reason=body.reason, actor=actor))
+    return _application(claimants.apply_for_change_of_bailiff(
+        session=session, number=body.proceeding_number, reason=body.reason, actor=actor,
+        suffix=consolidation_suffix(profile.raw)))
 
 
 @router.get("/change-applications", summary="The commission's queue (pending applications first)")

@@ -12,10 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bailiff.assignment.models import Assignment, Bailiff, Unavailability
+from bailiff.core.clock import utcnow
 
 SMALL_ELIGIBLE = 3  # fewer candidates than this make a draw nearly a choice
 LATE_ABSENCE = timedelta(hours=24)  # an absence filed this close before a draw it affected
 P_ALARM = 0.01
+# A commitment names a beacon round some seconds ahead; still undrawn after this long, its round
+# cannot be had: the beacon is down, or the deployment no longer serves its chain. The proceeding
+# waits without a bailiff until someone acts, so it is raised here.
+STALLED = timedelta(minutes=15)
 
 
 def report(*, session: Session, office_id: str | None = None) -> dict[str, Any]:
@@ -51,7 +56,17 @@ def report(*, session: Session, office_id: str | None = None) -> dict[str, Any]:
             "chi_square": None if test is None else round(float(test.statistic), 3),
             "degrees_of_freedom": len(ids) - 1, "p_value": None if test is None else round(float(test.pvalue), 4),
             "enough_data": enough, "uneven": bool(enough and test is not None and test.pvalue < P_ALARM)}
-    return {"offices": offices, "alarms": _alarms(session, rows, draws)}
+    return {"offices": offices, "alarms": {**_alarms(session, rows, draws), "stalled_draws": _stalled(session, office_id)}}
+
+
+def _stalled(session: Session, office_id: str | None) -> list[dict[str, Any]]:
+    query = select(Assignment).where(Assignment.status == "committed", Assignment.closed_at.is_(None),
+                                     Assignment.committed_at < utcnow() - STALLED)
+    if office_id is not None:
+        query = query.where(Assignment.office_id == office_id)
+    return [{"proceeding": a.proceeding_number, "office": a.office_id, "beacon": a.beacon, "round": a.round,
+             "committed_at": a.committed_at.isoformat(), "commit_leaf": a.commit_leaf}
+            for a in session.scalars(query.order_by(Assignment.committed_at))]
 
 
 def _alarms(session: Session, rows: list[Assignment], draws: list[Assignment]) -> dict[str, list[dict[str, Any]]]:

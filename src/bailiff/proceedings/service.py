@@ -22,9 +22,7 @@ from bailiff.core.crypto import canonical_json
 from bailiff.core.db import insert_rows, one_of
 from bailiff.core.errors import Forbidden, NotFound
 from bailiff.identity import service as identity
-from bailiff.identity.identifiers import is_valid, normalize
 from bailiff.jurisdictions import Profile
-from bailiff.orgs.models import Organization
 from bailiff.proceedings.measures import FeeRule
 from bailiff.proceedings.models import Proceeding
 from bailiff.proceedings.rules import (OpeningRules, consolidation_suffix, office_for_address, presentation_refusal,
@@ -325,25 +323,6 @@ def get(*, session: Session, number: str, for_update: bool = False) -> Proceedin
     if proceeding is None:
         raise NotFound(f"no proceeding {number}")
     return proceeding
-
-
-def require_creditor(*, session: Session, number: str, actor: Actor) -> None:
-    """A claimant (or a bank, an agency) acts in a proceeding only if the writ names it as a creditor by
-    one of the organisation's own identifiers; administrators are not asked."""
-    if actor.role == "admin":
-        return
-    org = session.get(Organization, actor.org_id) if actor.org_id is not None else None
-    own = {(kind, str(value)) for kind, value in ((org.identifiers or {}) if org else {}).items()}
-    proceeding = get(session=session, number=number)
-    document = register.documents(session=session, register_numbers=[proceeding.register_number])
-    named = set()
-    for creditor in document[proceeding.register_number].get("creditors", []):
-        for kind, value in creditor.get("identifiers", {}).items():
-            if is_valid(kind, value):
-                named.add((kind, normalize(kind, value)))
-    if not own & named:
-        raise Forbidden(f"{actor.ident} is not a creditor of the writ of proceeding {number} "
-                        "(an organisation is matched by its registered identifiers)")
 
 
 def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:

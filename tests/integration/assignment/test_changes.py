@@ -127,3 +127,24 @@ def test_fairness_flags_small_sets_and_last_minute_absences(client: TestClient, 
     office_report = report["offices"][office]
     assert sum(b["cases"] for b in office_report["bailiffs"]) == 3
     assert office_report["enough_data"] is False  # three draws say nothing about fairness yet
+
+
+def test_fairness_raises_draws_whose_round_never_came(client: TestClient, database: Database,
+                                                       settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    from sqlalchemy import update
+
+    from bailiff.assignment.models import Assignment
+    from bailiff.core.clock import utcnow
+
+    office, _ = make_office(database, [50, 50, 50])
+    numbers = [proceeding_of(database, (present(client, court, bailiffs, office, own_debtor=True),
+                                        drain(database, settings))[0]).number for _ in range(2)]
+    # As if both commitments named rounds the beacon never published (an outage, or a chain the
+    # deployment stopped serving): one committed 20 minutes ago, one a minute ago.
+    with database.transaction() as session:
+        for number, age in zip(numbers, (20, 1), strict=True):
+            session.execute(update(Assignment).where(Assignment.proceeding_number == number)
+                            .values(status="committed", bailiff_id=None, committed_at=utcnow() - timedelta(minutes=age)))
+    stalled = client.get(f"/api/v1/stats/fairness?office={office}").json()["alarms"]["stalled_draws"]
+    assert [s["proceeding"] for s in stalled] == [numbers[0]]
+    assert stalled[0]["beacon"] and stalled[0]["round"] is not None
