@@ -68,6 +68,11 @@ def dismiss_cluster(*, session: Session, task_id: int, reason: str, actor: Actor
     """The task's records are different people (namesakes): they stay apart."""
     service.require_reviewer(actor)
     task = _open_cluster(session, task_id)
+    people = {service.canonical_person(session=session, person_id=c["id"]) for c in task.candidates}
+    if len(people) == 1:
+        # Merged since the task was filed (at intake, when one writ showed identifiers of both).
+        raise Conflict(f"the records of task {task_id} are already one person {people.pop()}: undo that merge first",
+                       errors=[FieldError("task", "identity.duplicates.merged", "the records were merged")])
     return _close(session, task, actor, "distinct", {"reason": reason})
 
 

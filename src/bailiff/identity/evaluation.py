@@ -21,7 +21,7 @@ from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
 from bailiff.core.worker import run_once
 from bailiff.demo import people
-from bailiff.identity.models import PartyLink
+from bailiff.identity.models import PartyLink, Person
 from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs
 from bailiff.register import service as register
@@ -70,6 +70,14 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
                                       PartyLink.confirmed)
                                .where(PartyLink.register_number.in_(list(numbers)), PartyLink.role == "debtor"))
         decided = {numbers[rn]: (pid, outcome, confirmed) for rn, pid, outcome, confirmed in rows}
+        # A link names the record it was made to; a merge since then makes the survivor the person.
+        survivor = dict(session.execute(select(Person.id, Person.merged_into).where(Person.merged_into.is_not(None))).all())
+    for mention_id, (pid, outcome, confirmed) in list(decided.items()):
+        seen = set()
+        while pid in survivor and pid not in seen:
+            seen.add(pid)
+            pid = survivor[pid]
+        decided[mention_id] = (pid, outcome, confirmed)
     linked_to: dict[int, list[int]] = {}
     for mention_id, (pid, _, confirmed) in decided.items():
         if pid is not None and confirmed:

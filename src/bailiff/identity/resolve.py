@@ -14,15 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bailiff.core import sequences
+from bailiff.core import audit, sequences
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.db import insert_rows, one_of
 from bailiff.identity import places, rules, scoring
-from bailiff.identity.models import LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, ReviewTask
+from bailiff.identity.models import (LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, PersonMerge,
+                                     ReviewTask)
 from bailiff.identity.parties import party_records
 from bailiff.identity.rules import Decision, PartyRecord
 
@@ -45,6 +46,7 @@ class _Batch:
     scores: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (party, candidate) -> score
     # (party, earlier party of the batch) -> score, for when the earlier one becomes a new person.
     within: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    merged: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> (survivor, register number)
     next_provisional: int = -1
 
     def provisional(self, record: PartyRecord) -> int:
@@ -218,7 +220,7 @@ def _block(record: PartyRecord, batch: _Batch) -> list[scoring.Candidate]:
     for key in _keys(record):
         for candidate_id in batch.index.get(key, ()):
             found[candidate_id] = None
-    return [batch.candidates[i] for i in list(found)[:BLOCK_LIMIT]]
+    return [batch.candidates[i] for i in list(found)[:BLOCK_LIMIT] if i not in batch.merged]
 
 
 def _pairs_within(persons: list[PartyRecord]) -> list[tuple[PartyRecord, PartyRecord]]:
@@ -233,6 +235,16 @@ def _pairs_within(persons: list[PartyRecord]) -> list[tuple[PartyRecord, PartyRe
         for key in keys:
             seen.setdefault(key, []).append(record)
     return list(pairs.values())
+
+
+def _absorb(batch: _Batch, survivor: int, others: list[int], register_number: str) -> None:
+    """Merge records into `survivor` for the rest of the batch (stored by _store): their identifiers
+    are the survivor's, and blocking no longer offers them as candidates of their own."""
+    for other in others:
+        batch.merged[other] = (survivor, register_number)
+        batch.owners = {k: (t, survivor if t == "person" and i == other else i) for k, (t, i) in batch.owners.items()}
+        for kind, value in batch.identifiers_of.get(("person", other), {}).items():
+            batch.identifiers_of[("person", survivor)].setdefault(kind, value)
 
 
 def _known_score(record: PartyRecord, candidate: scoring.Candidate, batch: _Batch) -> dict[str, Any] | None:
@@ -250,6 +262,9 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
     # Only when the identifiers point at several records: which of them agree on name and birth date.
     agreeing = {c.id for c in _block(record, batch)} if len(set(hits.values())) > 1 else set()
     decision = rules.decide_by_identifiers(record, hits, known, agreeing)
+    if decision is not None and decision.evidence.get("duplicate_reason") == rules.ONE_HUMAN:
+        _absorb(batch, decision.target_id, [d["id"] for d in decision.evidence.pop("possible_duplicates")],
+                record.register_number)
     if decision is None:
         block = [c for c in _block(record, batch)
                  if not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
@@ -348,6 +363,8 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
     reviews = [{"kind": "party_match", "link_id": link_id, "candidates": decision.review_candidates,
                 "status": "open", "opened_at": now}
                for link_id, decision in zip(link_ids, decisions, strict=True) if decision.outcome == "review"]
+    if batch.merged:
+        _store_merges(session, batch, real, actor, now)
     # A party made a person of its own by its identifier, resembling others: a possible duplicate.
     reviews += [{"kind": "duplicate_cluster", "link_id": None, "status": "open", "opened_at": now,
                  "candidates": [{"id": decision.target_id, "probability": 1.0},
@@ -356,6 +373,20 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                 if decision.evidence.get("possible_duplicates") and decision.target_id is not None]
     if reviews:
         insert_rows(session, ReviewTask.__table__, reviews)
+
+
+def _store_merges(session: Session, batch: _Batch, real: dict[int, int], actor: Actor, now: Any) -> None:
+    """The merges decided in this batch, stored as a reviewer's are (and undone the same way)."""
+    rows = [PersonMerge(survivor_id=real.get(s, s), merged_id=real.get(m, m), merged_at=now, merged_by=actor.label,
+                        reason=f"{rn}: {rules.ONE_HUMAN}") for m, (s, rn) in batch.merged.items()]
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        session.execute(update(Person).where(Person.id == row.merged_id).values(merged_into=row.survivor_id))
+    audit.record(session, [audit.audit_row(actor=actor, action="identity.merged", subject_type="person",
+                                           subject_id=str(row.merged_id), reason=row.reason, at=now,
+                                           details={"survivor": row.survivor_id, "merge": row.id, "automatic": True})
+                           for row in rows])
 
 
 def _remember_addresses(session: Session, records: list[PartyRecord], decisions: list[Decision],

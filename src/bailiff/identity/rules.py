@@ -76,6 +76,10 @@ def birth_data_conflicts(party: PartyRecord) -> list[str]:
     return broken
 
 
+# Why records were merged at intake: one writ's party showed identifiers held by each of them.
+ONE_HUMAN = "the party's identifiers belong to different records"
+
+
 def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
                           known: dict[int, dict[str, str]], agreeing: Collection[int] = ()) -> Decision | None:
     """Decide from exact identifier matches alone, or None when no identifier matched.
@@ -84,8 +88,10 @@ def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
     identifiers (say its INN and its SNILS) belong to several records, all of which agree with it on
     name and birth date and none of which holds a different value of a kind the party shows, the
     records are one human registered twice (each from a writ that showed only one of the two): the
-    party is that human, linked to the oldest record, and the records are filed as a duplicate for a
-    reviewer to merge. Otherwise the doubt goes to a reviewer.
+    party is that human, linked to the oldest record, and the others are merged into it (a merge a
+    reviewer can undo; the chance that a court wrote another namesake's valid identifier by mistake
+    is the chance of a typo that keeps both check digits right and lands on that very person).
+    Otherwise the doubt goes to a reviewer.
     """
     if not hits:
         return None
@@ -95,7 +101,7 @@ def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
         if all(t in agreeing and not conflicting_kinds(party.identifiers, known.get(t, {})) for t in targets):
             oldest = min(targets, key=lambda t: (t < 0, abs(t)))  # stored records before this batch's
             evidence["possible_duplicates"] = [{"id": t, "probability": 1.0} for t in targets if t != oldest]
-            evidence["duplicate_reason"] = "the party's identifiers belong to different records"
+            evidence["duplicate_reason"] = ONE_HUMAN
             return Decision("identifier", oldest, 1.0, True, evidence)
         evidence["conflict"] = "the party's identifiers belong to different records"
         return Decision("review", None, None, False, evidence,

@@ -258,3 +258,41 @@ def test_duplicate_records_are_merged_or_kept_apart_by_a_reviewer(client, court,
     assert client.get(url, headers=bailiffs.headers).json()["status"] == "distinct"
     listing = client.get("/identity/reviews", headers={"Cookie": f"bailiff_token={bailiffs.token}"})
     assert listing.status_code == 200 and f'/identity/reviews/{task["id"]}"' not in listing.text
+
+
+def test_identifiers_of_two_records_in_one_writ_merge_them(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from bailiff.identity.models import Person, PersonMerge
+
+    born = unique_birth_date()
+    inn, snils = identifiers.make_inn_person(RNG), identifiers.make_snils(RNG)
+    with_inn = debtor(birth_date=born, address="г. Казань, ул. Баумана, д. 5", identifiers={"inn": inn})
+    # Moved, and this court knew only the SNILS: a record of its own (and a possible duplicate).
+    with_snils = dict(with_inn, address="г. Казань, ул. Декабристов, д. 80", identifiers={"snils": snils})
+    (a,) = register(client, court, with_inn)
+    resolve_all(database, settings)
+    (b,) = register(client, court, with_snils)
+    resolve_all(database, settings)
+    pa, pb = link(database, a).person_id, link(database, b).person_id
+    assert pa != pb
+    (c,) = register(client, court, dict(with_snils, identifiers={"inn": inn, "snils": snils}))
+    resolve_all(database, settings)
+    lc = link(database, c)
+    assert (lc.outcome, lc.person_id, lc.confirmed) == ("identifier", pa, True)
+    with database.reading() as s:
+        assert s.get(Person, pb).merged_into == pa
+        merge = s.scalars(select(PersonMerge).where(PersonMerge.merged_id == pb)).one()
+        assert service.canonical_person(session=s, person_id=pb) == pa
+    # The duplicate task filed for b cannot be declared two people any more; the merge can be undone.
+    reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
+    task = next(t for t in reviews if t["kind"] == "duplicate_cluster"
+                and {x["person"]["id"] for x in t["candidates"]} == {pa, pb})
+    refused = client.post(f"/api/v1/identity/reviews/{task['id']}/distinct", headers=bailiffs.headers,
+                          json={"reason": "разные лица"})
+    assert refused.status_code == 409 and refused.json()["errors"][0]["rule"] == "identity.duplicates.merged"
+    undone = client.post(f"/api/v1/identity/merges/{merge.id}/undo", headers=bailiffs.headers,
+                         json={"reason": "ошибка суда в СНИЛС"}).json()
+    assert undone["undone"] is True
+    with database.reading() as s:
+        assert s.get(Person, pb).merged_into is None
