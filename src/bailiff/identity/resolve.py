@@ -262,9 +262,6 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
     # Only when the identifiers point at several records: which of them agree on name and birth date.
     agreeing = {c.id for c in _block(record, batch)} if len(set(hits.values())) > 1 else set()
     decision = rules.decide_by_identifiers(record, hits, known, agreeing)
-    if decision is not None and decision.evidence.get("duplicate_reason") == rules.ONE_HUMAN:
-        _absorb(batch, decision.target_id, [d["id"] for d in decision.evidence.pop("possible_duplicates")],
-                record.register_number)
     if decision is None:
         block = [c for c in _block(record, batch)
                  if not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
@@ -281,6 +278,12 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
         if decision.target_id is not None:
             decision.review_candidates = [{"id": decision.target_id, "reason": ", ".join(broken)}]
             decision.target_id = None
+        decision.review_candidates += [{"id": d["id"], "reason": ", ".join(broken)}
+                                       for d in decision.evidence.pop("possible_duplicates", [])]
+    elif decision.evidence.get("duplicate_reason") == rules.ONE_HUMAN:
+        # Merged only when the party's own birth data holds: a doubtful party merges nothing.
+        _absorb(batch, decision.target_id, [d["id"] for d in decision.evidence.pop("possible_duplicates")],
+                record.register_number)
     if decision.outcome == "new":
         decision.target_id = batch.provisional(record)
         _index(batch, scoring.Candidate.from_record(record, decision.target_id))

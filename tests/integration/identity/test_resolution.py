@@ -296,3 +296,4 @@ def test_identifiers_of_two_records_in_one_writ_merge_them(client, court, bailif
     assert undone["undone"] is True
     with database.reading() as s:
         assert s.get(Person, pb).merged_into is None
+

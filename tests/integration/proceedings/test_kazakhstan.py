@@ -141,3 +141,36 @@ def test_kazakh_measures_and_grounds_follow_261_iv(kz: Deployment) -> None:
                               "ground": "261-IV art. 47 p.1: по заявлению взыскателя"})
     assert moved.status_code == 200, moved.text
     assert client.get(f"/api/v1/writs/{big['register_number']}/verification").json()["status"] == "returned"
+
+
+def test_an_iin_contradicting_the_stated_birth_date_makes_no_newcomer(kz: Deployment) -> None:
+    from bailiff.identity import service as identity
+
+    rng = random.Random(41)
+    party = {"kind": "person", "surname": "Жумабаева", "given_name": "Айгерим", "patronymic": "Маратовна",
+             "birth_date": "1990-01-01", "birth_place": "г. Алматы", "address": "г. Алматы, ул. Абая, д. 1, кв. 1"}
+    moved = {**party, "address": "г. Алматы, ул. Сатпаева, д. 7, кв. 2"}
+    creditor = {"kind": "organization", "name": "АО «Каспи Банк»", "identifiers": {"bin": make_bin(rng)}}
+    claim = {"kind": "money", "category": "loan", "amount": "500000", "currency": "KZT"}
+
+    def register(debtor: dict) -> str:
+        body = kz.client.post("/api/v1/writs", headers=kz.court.headers, json=kz.court.envelope(
+            jurisdiction="KZ", type="writ_of_execution", debtors=[debtor], creditors=[creditor], claim=claim))
+        assert body.status_code == 201, body.text
+        handlers = all_handlers(kz.database, kz.settings)
+        while run_once(kz.database, handlers):
+            pass
+        return body.json()["register_number"]
+
+    first = register(party)
+    # Her IIN would make her a person of her own (rule 5), but it encodes 2 January, not 1 January.
+    doubtful = register({**moved, "identifiers": {"iin": make_iin(rng, date(1990, 1, 2), "female")}})
+    fine = register({**moved, "identifiers": {"iin": make_iin(rng, date(1990, 1, 1), "female")}})
+    with kz.database.reading() as session:
+        a, b, c = (identity.party_link(session=session, register_number=n) for n in (first, doubtful, fine))
+        reviews = identity.open_reviews(session=session, limit=500)
+    assert (b.outcome, b.confirmed, b.person_id) == ("review", False, None)
+    assert b.evidence["identifier_birth_data"]
+    task = next(t for t in reviews if t["party"] and t["party"]["register_number"] == doubtful)
+    assert [x["person"]["id"] for x in task["candidates"]] == [a.person_id]
+    assert (c.outcome, c.confirmed) == ("new", True) and c.person_id not in (None, a.person_id)
