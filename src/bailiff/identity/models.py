@@ -144,6 +144,7 @@ class PersonAddress(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    address_key: Mapped[str] = mapped_column(Text)
+    # Indexed for parties without a birth date, which are blocked by address (identity.resolve).
+    address_key: Mapped[str] = mapped_column(Text, index=True)
     register_number: Mapped[str] = mapped_column(String(32))
     seen_at: Mapped[datetime]

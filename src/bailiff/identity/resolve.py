@@ -162,18 +162,26 @@ _DATED_RULES = ("p.surname_key = w.s", "p.surname_phonetic = w.f", "p.given_key 
 _SQLITE_ROWS = 2000  # key tuples per statement (SQLite allows 32,766 parameters)
 
 
+def _undated_key(c: scoring.Candidate | PartyRecord) -> tuple[str, str] | None:
+    address = places.address_key(c.address)
+    return (address, c.surname_key) if address and c.surname_key else None
+
+
 def _blocked_ids(session: Session, persons: list[PartyRecord]) -> set[int]:
     dated = {(p.birth_date, p.surname_key, p.surname_phonetic, p.given_key)
              for p in persons if p.birth_date is not None}
-    # Parties without a birth date: exact (surname, given name) pairs only.
-    undated = {(p.surname_key, p.given_key) for p in persons if p.birth_date is None and p.given_key}
+    # Parties without a birth date (creditors who are people, mostly): only a record written at the
+    # same address under the same surname can be linked to them (rules.corroborated), so that is the
+    # block. By names alone, "Иванов Иван" would fetch every namesake of a registry of millions.
+    undated = {key for p in persons if p.birth_date is None and (key := _undated_key(p))}
     live = "p.merged_into IS NULL"
     dated_sql = " UNION ".join(f"SELECT p.id FROM w JOIN persons p ON p.birth_date = w.d AND {rule} WHERE {live}"
                                for rule in _DATED_RULES)
-    undated_sql = f"SELECT p.id FROM w JOIN persons p ON p.surname_key = w.s AND p.given_key = w.g WHERE {live}"
+    undated_sql = ("SELECT p.id FROM w JOIN person_addresses a ON a.address_key = w.a "
+                   f"JOIN persons p ON p.id = a.person_id AND p.surname_key = w.s WHERE {live}")
     ids: set[int] = set()
     for keys, columns, types, body in ((dated, "d, s, f, g", ("date", "text", "text", "text"), dated_sql),
-                                       (undated, "s, g", ("text", "text"), undated_sql)):
+                                       (undated, "a, s", ("text", "text"), undated_sql)):
         for sql, params in _keyed_statements(session, list(keys), columns, types, body):
             ids.update(row[0] for row in session.connection().exec_driver_sql(sql, params).all())
     return ids
@@ -200,7 +208,8 @@ def _keyed_statements(session: Session, keys: list[tuple[Any, ...]], columns: st
 def _keys(c: scoring.Candidate | PartyRecord) -> list[tuple[Any, ...]]:
     """The blocking keys of a record (the same rules as the candidate query)."""
     if c.birth_date is None:
-        return [("names", c.surname_key, c.given_key)]
+        key = _undated_key(c)
+        return [("address", *key)] if key else []
     keys = [("surname", c.birth_date, c.surname_key), ("phonetic", c.birth_date, c.surname_phonetic)]
     if c.given_key:
         keys.append(("given", c.birth_date, c.given_key))
@@ -211,8 +220,10 @@ def _index(batch: _Batch, candidate: scoring.Candidate) -> None:
     batch.candidates[candidate.id] = candidate
     for key in _keys(candidate):
         batch.index.setdefault(key, []).append(candidate.id)
-    if candidate.birth_date is not None:  # undated parties look up dated candidates by names too
-        batch.index.setdefault(("names", candidate.surname_key, candidate.given_key), []).append(candidate.id)
+    if candidate.birth_date is not None:  # undated parties look up dated candidates by address too
+        for address in (places.address_key(candidate.address), *candidate.other_addresses):
+            if address and candidate.surname_key:
+                batch.index.setdefault(("address", address, candidate.surname_key), []).append(candidate.id)
 
 
 def _block(record: PartyRecord, batch: _Batch) -> list[scoring.Candidate]:

@@ -297,3 +297,29 @@ def test_identifiers_of_two_records_in_one_writ_merge_them(client, court, bailif
     with database.reading() as s:
         assert s.get(Person, pb).merged_into is None
 
+
+
+def test_a_person_without_a_birth_date_is_looked_for_at_their_address_only(client, court, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    home = "г. Тверь, ул. Советская, д. 12, кв. 4"
+    (a,) = register(client, court, debtor(surname="Лаптева", given_name="Ольга", patronymic="Игоревна",
+                                          birth_date=born, address=home))
+    resolve_all(database, settings)
+    person = link(database, a).person_id
+
+    def creditor_writ(address: str) -> str:
+        mother = {"kind": "person", "surname": "Лаптева", "given_name": "Ольга", "patronymic": "Игоревна",
+                  "address": address, "identifiers": {}}
+        envelope = sign_envelope(court.document(debtors=[debtor()], creditors=[mother]), court.key)
+        body = client.post("/api/v1/writs/batch", json={"envelopes": [envelope]}, headers=court.headers).json()
+        assert body["rejected"] == 0, body
+        return body["items"][0]["register_number"]
+
+    at_home, elsewhere = creditor_writ(home), creditor_writ("г. Псков, ул. Ленина, д. 1, кв. 9")
+    resolve_all(database, settings)
+    with database.reading() as s:
+        home_link = service.party_link(session=s, register_number=at_home, role="creditor")
+        other_link = service.party_link(session=s, register_number=elsewhere, role="creditor")
+    assert person in [c["id"] for c in home_link.evidence["candidates"]]
+    # A namesake somewhere else is not even a candidate: no review, a record of her own.
+    assert other_link.evidence["candidates"] == [] and other_link.outcome == "new"
