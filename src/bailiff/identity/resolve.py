@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, sequences
@@ -94,11 +94,12 @@ def _load_owners(session: Session, records: list[PartyRecord], batch: _Batch) ->
     pairs = {(k, v) for r in records for k, v in r.identifiers.items()}
     if not pairs:
         return
-    rows = session.connection().execute(select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id,
-                                  PartyIdentifier.entity_id)
-                           .where(one_of(session, PartyIdentifier.value, {v for _, v in pairs})))
-    for kind, value, person_id, entity_id in rows:
-        if (kind, value) in pairs:
+    # Joined on (kind, value), the unique index's columns in its order: a condition on the value
+    # alone cannot use that index, and read the whole table (1.7 s of 8.6 s at 1 M persons).
+    body = ("SELECT i.kind, i.value, i.person_id, i.entity_id FROM w "
+            "JOIN party_identifiers i ON i.kind = w.k AND i.value = w.v")
+    for sql, params in _keyed_statements(session, sorted(pairs), "k, v", ("text", "text"), body):
+        for kind, value, person_id, entity_id in session.connection().exec_driver_sql(sql, params).all():
             batch.owners[(kind, value)] = ("person", person_id) if person_id else ("entity", entity_id)
             batch.stored_pairs.add((kind, value))
     _canonicalise(session, batch)
@@ -449,7 +450,8 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     insert_rows(session, Person.__table__, [{"id": person_id, **_person_row(record, now)}])
     taken = {(k, v) for k, v in session.execute(
         select(PartyIdentifier.kind, PartyIdentifier.value)
-        .where(PartyIdentifier.value.in_(list(record.identifiers.values()) or [""])))}
+        .where(or_(*(and_(PartyIdentifier.kind == k, PartyIdentifier.value == v)
+                     for k, v in record.identifiers.items()), false())))}
     free = [{"kind": k, "value": v, "person_id": person_id, "entity_id": None, "created_at": now}
             for k, v in record.identifiers.items() if (k, v) not in taken]
     if free:
