@@ -299,10 +299,17 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
 
 def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
     """Committed assignments whose round this store can reveal now, with their chain's anchor."""
+    # Only chains this store can reveal, chosen before the limit: commitments to a chain the deployment
+    # no longer serves (fairness: stalled draws) must not fill every batch and starve the others.
+    sources = [source for (source,) in session.execute(
+        select(Assignment.beacon).where(Assignment.status == "committed").distinct())
+        if source is not None and store.can_reveal(source)]
+    if not sources:
+        return []
     rows = session.execute(select(Assignment, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
-                           .where(Assignment.status == "committed").order_by(Assignment.commit_leaf).limit(limit)).all()
-    return [(a, anchor) for a, anchor in rows
-            if store.can_reveal(a.beacon) and store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
+                           .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
+                           .order_by(Assignment.commit_leaf).limit(limit)).all()
+    return [(a, anchor) for a, anchor in rows if store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
 
 
 def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:

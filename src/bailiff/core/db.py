@@ -117,8 +117,12 @@ def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
 BULK_MIN_ROWS = 50  # below this the ORM's own INSERT costs no more than preparing a bulk load
 
 
-def _copy_json(value: Any) -> str | None:
-    return None if value is None else _json_text(value)
+def _copy_json(value: Any) -> str:
+    return _json_text(value)  # None as JSON null, as SQLAlchemy's JSON type stores it by default
+
+
+def _copy_json_or_null(value: Any) -> str | None:
+    return None if value is None else _json_text(value)  # JSON(none_as_null=True): None as SQL NULL
 
 
 def _copy_processor(column: Any, dialect: Any) -> Any:
@@ -128,7 +132,7 @@ def _copy_processor(column: Any, dialect: Any) -> Any:
     impl = column.type.dialect_impl(dialect)
     if dialect.name == "postgresql":
         if isinstance(impl, JSON):
-            return _copy_json
+            return _copy_json_or_null if impl.none_as_null else _copy_json
         if isinstance(impl, LargeBinary):
             return None  # psycopg writes bytes as bytea itself; SQLAlchemy's processor only wraps them
     return impl.bind_processor(dialect)

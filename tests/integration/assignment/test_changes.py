@@ -133,18 +133,27 @@ def test_fairness_raises_draws_whose_round_never_came(client: TestClient, databa
                                                        settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
     from sqlalchemy import update
 
-    from bailiff.assignment.models import Assignment
+    from bailiff.assignment.models import Assignment, BeaconChain
     from bailiff.core.clock import utcnow
 
     office, _ = make_office(database, [50, 50, 50])
     numbers = [proceeding_of(database, (present(client, court, bailiffs, office, own_debtor=True),
                                         drain(database, settings))[0]).number for _ in range(2)]
-    # As if both commitments named rounds the beacon never published (an outage, or a chain the
-    # deployment stopped serving): one committed 20 minutes ago, one a minute ago.
+    # As if both commitments named a chain the deployment stopped serving (the worker leaves them be):
+    # one committed 20 minutes ago, one a minute ago.
     with database.transaction() as session:
+        # The chain was served once: its anchor is still on record.
+        session.add(BeaconChain(source="drand:no-longer-served", anchor=bytes(32), length=0, anchor_leaf=0,
+                                created_at=utcnow()))
         for number, age in zip(numbers, (20, 1), strict=True):
             session.execute(update(Assignment).where(Assignment.proceeding_number == number)
-                            .values(status="committed", bailiff_id=None, committed_at=utcnow() - timedelta(minutes=age)))
+                            .values(status="committed", bailiff_id=None, beacon="drand:no-longer-served",
+                                    committed_at=utcnow() - timedelta(minutes=age)))
+    drain(database, settings)  # nothing to draw, and nothing else blocked by them
     stalled = client.get(f"/api/v1/stats/fairness?office={office}").json()["alarms"]["stalled_draws"]
     assert [s["proceeding"] for s in stalled] == [numbers[0]]
-    assert stalled[0]["beacon"] and stalled[0]["round"] is not None
+    assert stalled[0]["beacon"] == "drand:no-longer-served" and stalled[0]["round"] is not None
+    # Commitments in the same office that the deployment can draw are still drawn.
+    fresh = proceeding_of(database, (present(client, court, bailiffs, office, own_debtor=True),
+                                     drain(database, settings))[0]).number
+    assert assigned(client, fresh)["status"] == "drawn"

@@ -15,3 +15,18 @@ def test_json_columns_take_what_the_standard_encoder_takes() -> None:
     assert json.loads(_json_text(plain)) == {"name": "Иванов", "3": [None, True, 1.5]}
     # UTF-8 as is, not \\u escapes: half the bytes for Cyrillic text.
     assert "Иванов" in _json_text(plain)
+
+
+def test_bulk_loads_store_none_in_json_columns_as_the_orm_does() -> None:
+    from sqlalchemy import JSON, Column, MetaData, Table
+    from sqlalchemy.dialects import postgresql
+
+    from bailiff.core.db import _copy_processor
+
+    table = Table("t", MetaData(), Column("plain", JSON().with_variant(postgresql.JSONB(), "postgresql")),
+                  Column("nullable", JSON(none_as_null=True)))
+    dialect = postgresql.psycopg.dialect()
+    # SQLAlchemy's JSON type writes None as JSON null unless none_as_null is set; COPY must agree.
+    assert _copy_processor(table.c.plain, dialect)(None) == "null"
+    assert _copy_processor(table.c.nullable, dialect)(None) is None
+    assert _copy_processor(table.c.plain, dialect)({"a": 1}) == '{"a":1}'
