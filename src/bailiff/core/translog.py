@@ -217,8 +217,9 @@ def inclusion(session: Session, *, leaf_index: int, tree_size: int) -> tuple[byt
         # Nodes past the head do not exist yet: say so, as for a proof asked of a future tree.
         _beyond_head(reader.size, tree_size, "tree_size")
         raise
+    leaf = reader.get_nodes([(0, leaf_index)])  # reads the size too when the path needed no node
     _beyond_head(reader.size, tree_size, "tree_size")
-    return reader.get_nodes([(0, leaf_index)])[(0, leaf_index)], path
+    return leaf[(0, leaf_index)], path
 
 
 def _beyond_head(size: int | None, tree_size: int, field: str) -> None:

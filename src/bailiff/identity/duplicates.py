@@ -17,7 +17,7 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from bailiff.identity import service
-from bailiff.identity.models import ReviewTask
+from bailiff.identity.models import PersonMerge, ReviewTask
 
 KIND = "duplicate_cluster"
 
@@ -80,7 +80,9 @@ def reopen_cluster(*, session: Session, task: ReviewTask, reason: str, actor: Ac
     """Undo the decision on a duplicate-records task (its merges too) and open it again."""
     resolution = task.resolution or {}
     for merge_id in resolution.get("merges", []):
-        service.unmerge(session=session, merge_id=merge_id, reason=reason, actor=actor)
+        row = session.get(PersonMerge, merge_id)
+        if row is not None and row.undone_at is None:  # one undone by hand since stays undone
+            service.unmerge(session=session, merge_id=merge_id, reason=reason, actor=actor)
     previous = task.status
     task.status, task.resolved_at, task.resolved_by = "open", None, None
     audit.record(session, [audit.audit_row(actor=actor, action="identity.duplicates.reopened", subject_type="review",

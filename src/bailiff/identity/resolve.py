@@ -47,6 +47,8 @@ class _Batch:
     # (party, earlier party of the batch) -> score, for when the earlier one becomes a new person.
     within: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     merged: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> (survivor, register number)
+    # Records a reviewer declared distinct from another, or whose merge was undone: never merged at intake.
+    kept_apart: set[int] = field(default_factory=set)
     next_provisional: int = -1
 
     def provisional(self, record: PartyRecord) -> int:
@@ -153,6 +155,23 @@ def _load_candidates(session: Session, persons: list[PartyRecord], batch: _Batch
         _index(batch, scoring.Candidate.from_person(
             person, tuple(a for a in addresses.get(person.id, ()) if a != own)))
     _load_identifiers(session, [("person", i) for i in batch.candidates], batch)
+    batch.kept_apart = _kept_apart(session, set(batch.candidates) | {i for t, i in batch.owners.values() if t == "person"})
+
+
+def _kept_apart(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    undone = session.execute(select(PersonMerge.survivor_id, PersonMerge.merged_id)
+                             .where(PersonMerge.undone_at.is_not(None),
+                                    or_(one_of(session, PersonMerge.survivor_id, ids),
+                                        one_of(session, PersonMerge.merged_id, ids)))).all()
+    apart = {i for pair in undone for i in pair}
+    # Reviewers' "different people" decisions are few; their candidates are read in Python.
+    for (candidates,) in session.execute(select(ReviewTask.candidates).where(ReviewTask.status == "distinct")):
+        members = {c.get("id") for c in candidates}
+        if members & ids:
+            apart |= members
+    return apart & ids
 
 
 # Each blocking rule is an exact join of the batch's own key tuples with the registry, served by
@@ -259,6 +278,19 @@ def _absorb(batch: _Batch, survivor: int, others: list[int], register_number: st
             batch.identifiers_of[("person", survivor)].setdefault(kind, value)
 
 
+def _fold(text: str | None) -> str:
+    return (text or "").casefold().replace("ё", "е")
+
+
+def _same_full_name(record: PartyRecord, batch: _Batch) -> set[int]:
+    """Records with the party's birth date and full normalised name (twins share a surname and a
+    birth date, not a given name), which no reviewer has declared a different person."""
+    return {c.id for c in _block(record, batch)
+            if c.birth_date == record.birth_date and c.surname_key == record.surname_key
+            and c.given_key == record.given_key and _fold(c.patronymic) == _fold(record.patronymic)
+            and c.id not in batch.kept_apart}
+
+
 def _known_score(record: PartyRecord, candidate: scoring.Candidate, batch: _Batch) -> dict[str, Any] | None:
     score = batch.scores.get((id(record), candidate.id))
     if score is None and candidate.id < 0:  # a person created from an earlier party of this batch
@@ -272,7 +304,7 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
             if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "person"}
     known = {i: batch.identifiers_of.get(("person", i), {}) for i in hits.values()}
     # Only when the identifiers point at several records: which of them agree on name and birth date.
-    agreeing = {c.id for c in _block(record, batch)} if len(set(hits.values())) > 1 else set()
+    agreeing = _same_full_name(record, batch) if len(set(hits.values())) > 1 else set()
     decision = rules.decide_by_identifiers(record, hits, known, agreeing)
     if decision is None:
         block = [c for c in _block(record, batch)

@@ -98,7 +98,10 @@ def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
     targets = sorted(set(hits.values()))
     evidence: dict[str, Any] = {"identifier_matches": hits}
     if len(targets) > 1:
-        if all(t in agreeing and not conflicting_kinds(party.identifiers, known.get(t, {})) for t in targets):
+        one_human = (all(t in agreeing and not conflicting_kinds(party.identifiers, known.get(t, {})) for t in targets)
+                     and not any(conflicting_kinds(known.get(a, {}), known.get(b, {}))
+                                 for i, a in enumerate(targets) for b in targets[i + 1:]))
+        if one_human:
             oldest = min(targets, key=lambda t: (t < 0, abs(t)))  # stored records before this batch's
             evidence["possible_duplicates"] = [{"id": t, "probability": 1.0} for t in targets if t != oldest]
             evidence["duplicate_reason"] = ONE_HUMAN
@@ -150,10 +153,16 @@ def identified_newcomer(party: PartyRecord, decision: Decision) -> Decision:
     possible duplicate for a reviewer to merge or dismiss (the registry may then hold the same
     human twice until then, never two humans as one).
     """
-    if decision.outcome != "review" or not party.identifiers or "review_reason" not in decision.evidence:
+    # Only a lifelong identifier says who the party is: a passport is renewed, an OGRNIP re-issued.
+    if (decision.outcome != "review" or not LIFELONG & set(party.identifiers)
+            or "review_reason" not in decision.evidence):
         return decision
-    evidence = {**decision.evidence, "possible_duplicates": decision.review_candidates,
-                "duplicate_reason": decision.evidence.pop("review_reason")}
+    evidence = {k: v for k, v in decision.evidence.items() if k != "review_reason"}
+    # Only look-alikes strong enough to be the same human are filed (a merge takes the whole task).
+    strong = [c for c in decision.review_candidates if (c.get("probability") or 0) >= LINK_THRESHOLD]
+    if strong:
+        evidence["possible_duplicates"] = strong
+        evidence["duplicate_reason"] = decision.evidence["review_reason"]
     return Decision("new", None, None, True, evidence)
 
 
@@ -166,4 +175,6 @@ def corroborated(levels: dict[str, str]) -> bool:
     """
     # Exact agreement of the normalised address: two flats in one street are close by string
     # similarity (measured: namesakes were linked when "close" counted), not the same address.
-    return levels.get("address") == "exact"
+    # Twins share a surname, a patronymic, a birth date and often an address: a given name that
+    # disagrees outright (not a typo or a transliteration, which score as close) is another person.
+    return levels.get("address") == "exact" and levels.get("given_name") != "else"

@@ -82,6 +82,22 @@ def _identifiers(session: Session, person_id: int) -> dict[str, str]:
                                 .where(PartyIdentifier.person_id == person_id)).all())
 
 
+def _group_identifiers(session: Session, person_id: int) -> dict[str, str]:
+    """Identifiers of a record and of every record merged into it (a later merge must agree with all)."""
+    group, frontier = {person_id}, {person_id}
+    while frontier:
+        frontier = {i for (i,) in session.execute(select(Person.id).where(one_of(session, Person.merged_into, frontier)))} - group
+        group |= frontier
+    found: dict[str, str] = {}
+    for kind, value in session.execute(select(PartyIdentifier.kind, PartyIdentifier.value)
+                                       .where(one_of(session, PartyIdentifier.person_id, group))
+                                       .order_by(PartyIdentifier.id)):
+        found.setdefault(kind, value)
+        if found[kind] != value:
+            found[kind] = f"\x00conflict:{person_id}"  # two values in the group already: nothing agrees
+    return found
+
+
 def open_reviews(*, session: Session, limit: int = 50) -> list[dict[str, Any]]:
     """Open review tasks, oldest first, with the party and the candidates side by side."""
     tasks = session.scalars(select(ReviewTask).where(ReviewTask.status == "open")
@@ -201,7 +217,7 @@ def merge(*, session: Session, survivor_id: int, merged_id: int, reason: str, ac
     for pid in (survivor_id, merged_id):
         if session.get(Person, pid, with_for_update=True) is None:
             raise NotFound(f"no person {pid}")
-    clash = rules.conflicting_kinds(_identifiers(session, merged_id), _identifiers(session, survivor_id))
+    clash = rules.conflicting_kinds(_group_identifiers(session, merged_id), _group_identifiers(session, survivor_id))
     if clash:
         raise Conflict(f"different {', '.join(clash)}: two different people are never merged",
                        errors=[FieldError("merged_id", "identity.identifier_conflict", ", ".join(clash))])

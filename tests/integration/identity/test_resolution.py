@@ -323,3 +323,22 @@ def test_a_person_without_a_birth_date_is_looked_for_at_their_address_only(clien
     assert person in [c["id"] for c in home_link.evidence["candidates"]]
     # A namesake somewhere else is not even a candidate: no review, a record of her own.
     assert other_link.evidence["candidates"] == [] and other_link.outcome == "new"
+
+
+def test_twins_are_never_merged_by_a_clerks_mixed_up_identifiers(client, court, database, settings) -> None:  # noqa: ANN001
+    born = unique_birth_date()
+    home = "г. Вологда, ул. Мира, д. 3, кв. 7"
+    ivan = debtor(given_name="Иван", birth_date=born, address=home,
+                  identifiers={"inn": identifiers.make_inn_person(RNG)})
+    pyotr = debtor(given_name="Пётр", birth_date=born, address=home,
+                   identifiers={"snils": identifiers.make_snils(RNG)})
+    a, b = register(client, court, ivan, pyotr)
+    resolve_all(database, settings)
+    # Ivan's writ, with his twin's SNILS copied next to his INN.
+    (c,) = register(client, court, dict(ivan, identifiers={**ivan["identifiers"], **pyotr["identifiers"]}))
+    resolve_all(database, settings)
+    la, lb, lc = (link(database, n) for n in (a, b, c))
+    assert la.person_id != lb.person_id
+    assert lc.outcome == "review" and not lc.confirmed
+    with database.reading() as s:
+        assert service.canonical_person(session=s, person_id=lb.person_id) == lb.person_id  # not merged

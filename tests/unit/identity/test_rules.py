@@ -35,6 +35,15 @@ def test_identifiers_of_two_records_that_agree_on_name_and_birth_date_are_one_hu
     decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
                                            {7: {"snils": "2"}, 9: {"inn": "1"}}, agreeing={7})
     assert decision.outcome == "review" and decision.target_id is None
+    # Records that contradict each other (two SNILS between them) are not one human.
+    decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
+                                           {7: {"snils": "2", "passport": "5"}, 9: {"inn": "1", "snils": "2"}},
+                                           agreeing={7, 9})
+    assert decision.outcome == "identifier"  # the same SNILS on both: fine
+    decision = rules.decide_by_identifiers(party(inn="1", pinfl="2"), {"inn": 9, "pinfl": 7},
+                                           {7: {"pinfl": "2", "snils": "8"}, 9: {"inn": "1", "snils": "3"}},
+                                           agreeing={7, 9})
+    assert decision.outcome == "review"
     # One of them holding another passport is fine (passports change); another SNILS is not.
     decision = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 9, "snils": 7},
                                            {7: {"snils": "2"}, 9: {"inn": "1", "snils": "3"}}, agreeing={7, 9})
@@ -95,6 +104,14 @@ def test_an_identified_party_resembling_a_person_becomes_a_person_of_its_own() -
     # Without an identifier of its own the namesake doubt stays with a reviewer.
     doubt = rules.decide_by_score(party(), scored(0.99999, "else"))
     assert rules.identified_newcomer(party(), doubt).outcome == "review"
+    # A passport alone (renewed every few years) does not say who the party is.
+    doubt = rules.decide_by_score(party(passport="4510123456"), scored(0.99999, "else"))
+    assert rules.identified_newcomer(party(passport="4510123456"), doubt).outcome == "review"
+    # A weak look-alike is not filed as a duplicate (a merge would take the whole task).
+    weak = rules.decide_by_score(party(inn="500100732259"), scored(0.5, "else"))
+    newcomer = rules.identified_newcomer(party(inn="500100732259"), weak)
+    assert newcomer.outcome == "new" and "possible_duplicates" not in newcomer.evidence
+    assert "review_reason" not in newcomer.evidence
     # An identifier conflict is never turned into a new person.
     clash = rules.decide_by_identifiers(party(inn="1", snils="2"), {"inn": 7}, {7: {"inn": "1", "snils": "3"}})
     assert rules.identified_newcomer(party(inn="1", snils="2"), clash).outcome == "review"
