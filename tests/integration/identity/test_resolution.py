@@ -234,7 +234,7 @@ def test_duplicate_records_are_merged_or_kept_apart_by_a_reviewer(client, court,
     url = f"/api/v1/identity/reviews/{task['id']}"
     wrong = client.post(f"{url}/confirm", headers=bailiffs.headers, json={"person_id": pa, "reason": "это он"})
     assert wrong.status_code == 409 and wrong.json()["errors"][0]["rule"] == "identity.review.kind"
-    outsider = client.post(f"{url}/merge", headers=bailiffs.headers, json={"survivor_id": 1, "reason": "одно лицо"})
+    outsider = client.post(f"{url}/merge", headers=bailiffs.headers, json={"survivor_id": pa + pb, "reason": "одно лицо"})
     assert outsider.status_code == 422 and outsider.json()["errors"][0]["field"] == "survivor_id"
     assert client.post(f"{url}/merge", headers=court.headers, json={"survivor_id": pa, "reason": "x" * 5}).status_code == 403
 
