@@ -14,6 +14,7 @@ from bailiff.assignment.auditor import AssignmentAuditor
 from bailiff.assignment.models import Assignment, Bailiff
 from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN, Actor
+from bailiff.core.clock import local_today
 from bailiff.core.audit import AuditEvent
 from bailiff.core.errors import Conflict
 from bailiff.core.db import Database
@@ -69,10 +70,13 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     travel = client.post("/api/v1/measures", headers=h, json={"proceeding_number": number, "kind": "travel_restriction"})
     assert {e["rule"] for e in travel.json()["errors"]} == {"measure.voluntary_period", "measure.travel.threshold"}
 
+    # The office counts its days in its own zone (Moscow): between 21:00 and 24:00 UTC its today is
+    # the machine's tomorrow.
+    today = local_today(load_profile("ru").timezone)
     yesterday = client.post("/api/v1/proceedings/receipts", headers=h,
-                            json={"number": number, "received_on": (date.today() - timedelta(days=1)).isoformat()})
+                            json={"number": number, "received_on": (today - timedelta(days=1)).isoformat()})
     assert yesterday.status_code == 422  # before the proceeding was opened
-    received = date.today()
+    received = today
     body = client.post("/api/v1/proceedings/receipts", headers=h, json={"number": number,
                                                                         "received_on": received.isoformat()})
     assert body.status_code == 200, body.text
