@@ -52,7 +52,7 @@ NOTES = [
     "the run) and this benchmark process (which also ran the in-process measurements).",
     "translog: bailiff.core.translog on its own database; append figures cover lock + append + "
     "commit per leaf (and the append call alone) over the last 10 transactions of 1,000 leaves "
-    "before each size; inclusion_us is translog.inclusion server time in one read session.",
+    "before each size; inclusion_us is a proof's server time without HTTP: a read session of its own and translog.inclusion.",
     "profile: register_batch in-process on the largest register after its load (server stopped); "
     "see profile.<backend>.where_the_time_goes.method.",
     "Sample counts (n) are reported with every percentile: proof and single-POST loops stop early "

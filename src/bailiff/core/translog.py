@@ -185,7 +185,10 @@ def signed_tree_head(session: Session, key: SigningKey) -> TreeHead:
 
 def leaf(session: Session, index: int) -> bytes:
     """The exact bytes of leaf `index` (NotFound past the end)."""
-    data = session.scalar(select(LogLeaf.leaf_data).where(LogLeaf.leaf_index == index))
+    # Plain SQL, as for the size: an ORM select cost 200 us more than the query itself.
+    qmark = session.get_bind().dialect.paramstyle == "qmark"
+    sql = f"SELECT leaf_data FROM log_leaves WHERE leaf_index = {'?' if qmark else '%s'}"
+    data = session.connection().exec_driver_sql(sql, (index,)).scalar()
     if data is None:
         raise NotFound(f"the log has no leaf {index}")
     return bytes(data)

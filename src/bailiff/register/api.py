@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from bailiff.core import translog
 from bailiff.core.crypto import b64encode
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from bailiff.register import service
 from bailiff.register.schemas import Envelope, TransitionIn
-from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey
+from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey, in_read_session
 
 router = APIRouter(prefix="/api/v1")
 
@@ -74,8 +74,9 @@ def post_transition(register_number: RegisterNumber, body: TransitionIn, session
 
 @router.get("/writs/{register_number}/verification", tags=["verification"],
             summary="Public proof that a writ is registered (no personal data)")
-def get_verification(register_number: RegisterNumber, session: ReadSession) -> dict[str, Any]:
-    return service.verification(session=session, register_number=register_number)
+async def get_verification(request: Request, register_number: RegisterNumber) -> dict[str, Any]:
+    return await in_read_session(
+        request, lambda session: service.verification(session=session, register_number=register_number))
 
 
 @router.get("/writs", tags=["verification"], summary="Find a writ's register number by its document hash")
@@ -86,8 +87,9 @@ def find_writ(session: ReadSession,
 
 
 @router.get("/log/tree-head", tags=["log"], summary="The current signed tree head (RFC 9162 §4.10)")
-def get_tree_head(session: ReadSession, key: ServiceKey) -> dict[str, Any]:
-    return translog.signed_tree_head(session, key).as_json()
+async def get_tree_head(request: Request, key: ServiceKey) -> dict[str, Any]:
+    head = await in_read_session(request, lambda session: translog.signed_tree_head(session, key))
+    return head.as_json()
 
 
 @router.get("/log/public-key", tags=["log"], summary="The service key that signs tree heads (PEM)")
@@ -96,20 +98,23 @@ def get_public_key(key: ServiceKey) -> dict[str, Any]:
 
 
 @router.get("/log/leaves/{index}", tags=["log"], summary="The exact bytes of one leaf")
-def get_leaf(index: Annotated[int, Path(ge=0, le=MAX_INDEX)], session: ReadSession) -> dict[str, Any]:
-    return {"leaf_index": index, "leaf_data": b64encode(translog.leaf(session, index))}
+async def get_leaf(request: Request, index: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> dict[str, Any]:
+    data = await in_read_session(request, lambda session: translog.leaf(session, index))
+    return {"leaf_index": index, "leaf_data": b64encode(data)}
 
 
 @router.get("/log/proofs/inclusion", tags=["log"], summary="RFC 9162 §2.1.3 inclusion proof")
-def get_inclusion(session: ReadSession, leaf_index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
-                  tree_size: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
-    leaf_hash, path = translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size)
+async def get_inclusion(request: Request, leaf_index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
+                        tree_size: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
+    leaf_hash, path = await in_read_session(
+        request, lambda session: translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size))
     return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": leaf_hash.hex(),
             "audit_path": [h.hex() for h in path]}
 
 
 @router.get("/log/proofs/consistency", tags=["log"], summary="RFC 9162 §2.1.4 consistency proof")
-def get_consistency(session: ReadSession, first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
-                    second: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
-    proof = translog.consistency(session, first=first, second=second)
+async def get_consistency(request: Request, first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
+                          second: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
+    proof = await in_read_session(
+        request, lambda session: translog.consistency(session, first=first, second=second))
     return {"first": first, "second": second, "proof": [h.hex() for h in proof]}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,8 @@ from bailiff.core.errors import FieldError, Unauthorized, ValidationFailed
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs
 
+T = TypeVar("T")
+
 _bearer = HTTPBearer(auto_error=False, description="The organisation's API token")
 
 
@@ -24,11 +27,11 @@ def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_profile(request: Request) -> Profile:
+async def get_profile(request: Request) -> Profile:
     return request.app.state.profile
 
 
-def get_service_key(request: Request) -> SigningKey:
+async def get_service_key(request: Request) -> SigningKey:
     return request.app.state.service_key
 
 
@@ -36,6 +39,21 @@ def get_db(request: Request) -> Iterator[Session]:
     """A session whose transaction commits when the handler returns without error."""
     with get_database(request).transaction() as session:
         yield session
+
+
+async def in_read_session(request: Request, work: Callable[[Session], T]) -> T:
+    """Run `work` in a read-only session, session and all in one worker thread.
+
+    For the public read endpoints an auditor polls (tree head, proofs, leaves): a sync dependency
+    plus a sync handler cost three hops between the event loop and the thread pool per request.
+    """
+    database = get_database(request)
+
+    def call() -> T:
+        with database.reading() as session:
+            return work(session)
+
+    return await run_in_threadpool(call)
 
 
 def get_read_db(request: Request) -> Iterator[Session]:
