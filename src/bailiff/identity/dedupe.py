@@ -24,7 +24,7 @@ from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.linkage.pipeline import Reporter, SilentReporter, fit
 from bailiff.identity.models import PartyIdentifier, ReviewTask
 from bailiff.identity.scoring import PERSON_FIELDS
-from bailiff.identity.training import SETTINGS, registry_frame
+from bailiff.identity.training import REGISTRY_SETTINGS, registry_frame
 
 ID_FIELDS = [("inn", "inn"), ("snils", "snils")]
 MAX_CLUSTER = 50  # a larger component is a blocking artefact, not one person
@@ -32,25 +32,20 @@ MAX_CLUSTER = 50  # a larger component is a blocking artefact, not one person
 
 def _with_identifiers(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     """Add INN and SNILS columns: two different valid values veto a pair (different people)."""
-    rows = session.execute(select(PartyIdentifier.person_id, PartyIdentifier.kind, PartyIdentifier.value)
-                           .where(PartyIdentifier.person_id.is_not(None),
-                                  PartyIdentifier.kind.in_([k for k, _ in ID_FIELDS])))
-    ids = pd.DataFrame(rows.all(), columns=["id", "kind", "value"])
-    if len(ids):
+    for kind, column in ID_FIELDS:
+        rows = session.execute(select(PartyIdentifier.person_id, PartyIdentifier.value)
+                               .where(PartyIdentifier.person_id.is_not(None), PartyIdentifier.kind == kind))
+        ids = pd.DataFrame(rows.all(), columns=["id", column]).drop_duplicates("id")
         ids["id"] = ids["id"].astype(str)
-        wide = ids.pivot_table(index="id", columns="kind", values="value", aggfunc="first")
-        frame = frame.merge(wide, how="left", left_on="id", right_index=True)
-    for column, _ in ID_FIELDS:
-        if column not in frame.columns:
-            frame[column] = None
+        frame = frame.merge(ids, how="left", on="id")
     return frame
 
 
 def find_clusters(frame: pd.DataFrame, *, threshold: float, reporter: Reporter) -> list[dict[str, Any]]:
     """Clusters of records whose pairwise match probability reaches the threshold."""
     fields = PERSON_FIELDS + ID_FIELDS
-    records = prepare_records([frame], "id", fields, ["registry"], SETTINGS.name_normalizer)
-    fitted = fit(records, SETTINGS, reporter)
+    records = prepare_records([frame], "id", fields, ["registry"], REGISTRY_SETTINGS.name_normalizer)
+    fitted = fit(records, REGISTRY_SETTINGS, reporter)
     probability = score(fitted.model, fitted.gamma, fitted.veto)
     keep = probability >= threshold
     i, j, p = fitted.candidates.i[keep], fitted.candidates.j[keep], probability[keep]
