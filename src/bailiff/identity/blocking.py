@@ -39,7 +39,7 @@ class Batch:
     scores: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # (party, candidate) -> score
     # (party, earlier party of the batch) -> score, for when the earlier one becomes a new person.
     within: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
-    merged: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> (survivor, register number)
+    merged: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> (survivor, why: register number and rule)
     # Records a reviewer declared distinct from another, or whose merge was undone: never merged at intake.
     kept_apart: set[int] = field(default_factory=set)
     next_provisional: int = -1

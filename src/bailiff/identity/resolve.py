@@ -77,11 +77,11 @@ def _pairs_within(persons: list[PartyRecord]) -> list[tuple[PartyRecord, PartyRe
     return list(pairs.values())
 
 
-def _absorb(batch: _Batch, survivor: int, others: list[int], register_number: str) -> None:
+def _absorb(batch: _Batch, survivor: int, others: list[int], reason: str) -> None:
     """Merge records into `survivor` for the rest of the batch (stored by _store): their identifiers
     are the survivor's, and blocking no longer offers them as candidates of their own."""
     for other in others:
-        batch.merged[other] = (survivor, register_number)
+        batch.merged[other] = (survivor, reason)
         batch.owners = {k: (t, survivor if t == "person" and i == other else i) for k, (t, i) in batch.owners.items()}
         for kind, value in batch.identifiers_of.get(("person", other), {}).items():
             batch.identifiers_of[("person", survivor)].setdefault(kind, value)
@@ -116,13 +116,17 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
     agreeing = _same_full_name(record, batch) if len(set(hits.values())) > 1 else set()
     decision = rules.decide_by_identifiers(record, hits, known, agreeing)
     if decision is None:
-        block = [c for c in _block(record, batch)
-                 if not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
-        found = [(c, _known_score(record, c, batch)) for c in block]
-        known = [score for _, score in found if score is not None]
-        fresh = scoring.score_pairs(model, [(record, c) for c, score in found if score is None])
-        scored = sorted(known + fresh, key=lambda item: -item["probability"])
-        decision = rules.identified_newcomer(record, rules.decide_by_score(record, scored))
+        decision = rules.identified_newcomer(record, rules.decide_by_score(record, _scored(record, batch, model)))
+    elif decision.outcome == "identifier" and "duplicate_reason" not in decision.evidence:
+        target = decision.target_id
+        others = [s for s in _scored(record, batch, model, exclude=target)
+                  if s["id"] not in batch.kept_apart and target not in batch.kept_apart]
+        lifelong = {s["id"] for s in others
+                    if rules.LIFELONG & set(batch.identifiers_of.get(("person", s["id"]), {}))}
+        twin = rules.unidentified_twin(others, lifelong)
+        if twin is not None:
+            decision.evidence["possible_duplicates"] = [{"id": twin["id"], "probability": round(twin["probability"], 6)}]
+            decision.evidence["duplicate_reason"] = rules.UNIDENTIFIED_RECORD
     broken = rules.birth_data_conflicts(record)
     if broken and decision.confirmed:
         decision.confirmed = False
@@ -133,10 +137,10 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
             decision.target_id = None
         decision.review_candidates += [{"id": d["id"], "reason": ", ".join(broken)}
                                        for d in decision.evidence.pop("possible_duplicates", [])]
-    elif decision.evidence.get("duplicate_reason") == rules.ONE_HUMAN:
+    elif decision.evidence.get("duplicate_reason") in (rules.ONE_HUMAN, rules.UNIDENTIFIED_RECORD):
         # Merged only when the party's own birth data holds: a doubtful party merges nothing.
         _absorb(batch, decision.target_id, [d["id"] for d in decision.evidence.pop("possible_duplicates")],
-                record.register_number)
+                f"{record.register_number}: {decision.evidence['duplicate_reason']}")
     if decision.outcome == "new":
         decision.target_id = batch.provisional(record)
         _index(batch, scoring.Candidate.from_record(record, decision.target_id))
@@ -147,6 +151,18 @@ def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMod
                 batch.owners[(kind, value)] = owner
                 batch.identifiers_of[owner].setdefault(kind, value)
     return decision
+
+
+def _scored(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel,
+            exclude: int | None = None) -> list[dict[str, Any]]:
+    """The party's blocked candidates (none holding another value of a lifelong identifier the party
+    shows), scored, best first."""
+    block = [c for c in _block(record, batch) if c.id != exclude
+             and not rules.conflicting_kinds(record.identifiers, batch.identifiers_of.get(("person", c.id), {}))]
+    found = [(c, _known_score(record, c, batch)) for c in block]
+    known = [score for _, score in found if score is not None]
+    fresh = scoring.score_pairs(model, [(record, c) for c, score in found if score is None])
+    return sorted(known + fresh, key=lambda item: -item["probability"])
 
 
 def _decide_entity(record: PartyRecord, batch: _Batch) -> Decision:
@@ -234,7 +250,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
 def _store_merges(session: Session, batch: _Batch, real: dict[int, int], actor: Actor, now: Any) -> None:
     """The merges decided in this batch, stored as a reviewer's are (and undone the same way)."""
     rows = [PersonMerge(survivor_id=real.get(s, s), merged_id=real.get(m, m), merged_at=now, merged_by=actor.label,
-                        reason=f"{rn}: {rules.ONE_HUMAN}") for m, (s, rn) in batch.merged.items()]
+                        reason=reason) for m, (s, reason) in batch.merged.items()]
     session.add_all(rows)
     session.flush()
     for row in rows:

@@ -76,8 +76,11 @@ def birth_data_conflicts(party: PartyRecord) -> list[str]:
     return broken
 
 
-# Why records were merged at intake: one writ's party showed identifiers held by each of them.
+# Why records were merged at intake: one writ's party showed identifiers held by each of them;
+# or it showed the identifier of one record and matched another, recorded without identifiers,
+# as a link without an identifier requires (see unidentified_twin).
 ONE_HUMAN = "the party's identifiers belong to different records"
+UNIDENTIFIED_RECORD = "the party, identified by its identifier, matches a record without identifiers at its address"
 
 
 def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
@@ -115,6 +118,24 @@ def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
         evidence["conflict"] = f"different {', '.join(clash)} on the matched record"
         return Decision("review", None, None, False, evidence, [{"id": target, "reason": "identifier clash"}])
     return Decision("identifier", target, 1.0, True, evidence)
+
+
+def unidentified_twin(scored: list[dict[str, Any]], holds_lifelong: Collection[int]) -> dict[str, Any] | None:
+    """The record, among the scored ones, that is the identified party recorded earlier without any
+    identifier, or None.
+
+    A writ without identifiers made a record of its own when its debtor could not be linked (they
+    had moved since, say); a later writ shows the debtor's INN, which links it to their record, at
+    the new address, where it matches the record without identifiers. Had the later writ shown no
+    identifier, it would have been linked to that record by the same evidence (`decide_by_score`):
+    a strong score that the address corroborates. So the two records are one human, merged at
+    intake (a reviewer can undo it). A record that holds a lifelong identifier of its own is left
+    alone (two identified records are merged only on identifiers, `decide_by_identifiers`), and
+    two such matches are a doubt, not a merge.
+    """
+    strong = [s for s in scored if s["probability"] >= LINK_THRESHOLD and corroborated(s["levels"])
+              and s["id"] not in holds_lifelong]
+    return strong[0] if len(strong) == 1 else None
 
 
 def decide_by_score(party: PartyRecord, scored: list[dict[str, Any]]) -> Decision:

@@ -299,6 +299,36 @@ def test_identifiers_of_two_records_in_one_writ_merge_them(client, court, bailif
 
 
 
+def test_an_identified_debtor_merges_their_record_without_identifiers_at_the_same_address(client, court, database, settings) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from bailiff.identity.models import Person, PersonMerge
+    from bailiff.identity.rules import UNIDENTIFIED_RECORD
+
+    born = unique_birth_date()
+    inn = identifiers.make_inn_person(RNG)
+    new_home, old_home = "г. Казань, ул. Декабристов, д. 80, кв. 4", "г. Казань, ул. Баумана, д. 5, кв. 12"
+    # A writ without identifiers at the debtor's new address: nobody to link to yet, a record of its own.
+    (y,) = register(client, court, debtor(birth_date=born, address=new_home))
+    resolve_all(database, settings)
+    # A writ with the INN at the old address: a person of its own (the address does not corroborate).
+    (x,) = register(client, court, debtor(birth_date=born, address=old_home, identifiers={"inn": inn}))
+    resolve_all(database, settings)
+    py, px = (link(database, n).person_id for n in (y, x))
+    assert None not in (py, px) and py != px
+    # The INN at the new address: linked by the INN, and it matches the record without identifiers there.
+    (z,) = register(client, court, debtor(surname="Соколова", given_name="Алексея", patronymic="Игоревича",
+                                          birth_date=born, address=new_home, identifiers={"inn": inn}))
+    resolve_all(database, settings)
+    lz = link(database, z)
+    assert (lz.outcome, lz.person_id, lz.confirmed) == ("identifier", px, True)
+    with database.reading() as s:
+        assert s.get(Person, py).merged_into == px
+        merge = s.scalars(select(PersonMerge).where(PersonMerge.merged_id == py)).one()
+        assert merge.reason == f"{z}: {UNIDENTIFIED_RECORD}"
+        assert service.canonical_person(session=s, person_id=py) == px
+
+
 def test_a_person_without_a_birth_date_is_looked_for_at_their_address_only(client, court, database, settings) -> None:  # noqa: ANN001
     born = unique_birth_date()
     home = "г. Тверь, ул. Советская, д. 12, кв. 4"

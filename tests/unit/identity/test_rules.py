@@ -126,3 +126,20 @@ def test_place_keys_fold_spelling_conventions_only() -> None:
     assert birth_place_key("г. Ленинград") == birth_place_key("город Ленинград") == birth_place_key("Ленинград")
     assert birth_place_key("Ленинград") != birth_place_key("Санкт-Петербург")
     assert address_key("улица Ленина, дом 5, квартира 2") == address_key("ул. Ленина, д. 5, кв. 2")
+
+
+def test_unidentified_twin_is_the_one_corroborated_strong_record_without_a_lifelong_identifier() -> None:
+    same = {"surname": "exact", "given_name": "exact", "patronymic": "exact", "birth_date": "exact",
+            "birth_place": "exact", "address": "exact"}
+    elsewhere = {**same, "address": "close"}
+    twin_brother = {**same, "given_name": "else"}
+    record = {"id": 5, "probability": 0.9999, "levels": same}
+    assert rules.unidentified_twin([record], holds_lifelong=set()) == record
+    # Held identifiers of its own: identified records merge on identifiers only.
+    assert rules.unidentified_twin([record], holds_lifelong={5}) is None
+    # Not at the party's address, a twin brother, or below the link threshold: nothing.
+    assert rules.unidentified_twin([{**record, "levels": elsewhere}], holds_lifelong=set()) is None
+    assert rules.unidentified_twin([{**record, "levels": twin_brother}], holds_lifelong=set()) is None
+    assert rules.unidentified_twin([{**record, "probability": 0.98}], holds_lifelong=set()) is None
+    # Two such records are a doubt for a reviewer, not a merge.
+    assert rules.unidentified_twin([record, {**record, "id": 6}], holds_lifelong=set()) is None
