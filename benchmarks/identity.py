@@ -7,7 +7,9 @@ resolution speed against a growing registry, and whole-registry deduplication ti
   them), then 5,000 new writs mentioning those people and new ones are resolved; the figure is
   parties (debtors and creditors) resolved per second of the resolver, outbox handling included.
 - dedupe: `bailiff identity dedupe`'s code path on that registry in a child process, so its
-  wall time and peak RSS (wait4) are its own.
+  wall time and peak RSS (wait4) are its own. The registry holds 2% of its people twice (the second
+  record as a writ without identifiers would have left it); the share of those pairs in the filed
+  clusters is the dedupe's recall.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from benchmarks.common import environment, log
 from benchmarks.databases import BACKENDS, drop, fresh_url, postgres_version
@@ -33,7 +35,7 @@ from bailiff.core.clock import utcnow
 from bailiff.core.db import Database, upgrade
 from bailiff.demo import people
 from bailiff.identity import evaluation, places
-from bailiff.identity.models import PartyIdentifier, Person, PersonAddress
+from bailiff.identity.models import PartyIdentifier, Person, PersonAddress, ReviewTask
 from bailiff.identity.parties import party_record
 from bailiff.subscriptions import all_handlers
 
@@ -47,17 +49,19 @@ def _person_party(p: people.TruePerson) -> dict[str, Any]:
             "identifiers": ids}
 
 
-def bulk_load(database: Database, population: list[people.TruePerson], chunk: int = 20_000) -> float:
-    """Insert the population as registry persons with identifiers and addresses; returns seconds."""
+def bulk_load(database: Database, parties: list[dict[str, Any]], chunk: int = 20_000) -> tuple[int, float]:
+    """Insert parties as registry persons with identifiers and addresses; the first id and seconds.
+
+    The i-th party becomes person `first + i`."""
     started = time.perf_counter()
     now = utcnow()
     with database.transaction() as session:
-        first = sequences.allocate(session, "person", len(population))
-    for start in range(0, len(population), chunk):
+        first = sequences.allocate(session, "person", len(parties))
+    for start in range(0, len(parties), chunk):
         persons, ids, addresses = [], [], []
-        for offset, true in enumerate(population[start:start + chunk]):
+        for offset, party in enumerate(parties[start:start + chunk]):
             pid = first + start + offset
-            r = party_record("bulk", "debtor", 0, _person_party(true))
+            r = party_record("bulk", "debtor", 0, party)
             persons.append({"id": pid, "surname": r.surname, "given_name": r.given_name, "patronymic": r.patronymic,
                             "gender": r.gender, "birth_date": r.birth_date, "birth_place": r.birth_place,
                             "address": r.address, "surname_key": r.surname_key, "given_key": r.given_key,
@@ -71,12 +75,12 @@ def bulk_load(database: Database, population: list[people.TruePerson], chunk: in
             session.execute(insert(Person), persons)
             session.execute(insert(PartyIdentifier), ids)
             session.execute(insert(PersonAddress), addresses)
-        log(f"  loaded {min(start + chunk, len(population)):,} persons")
+        log(f"  loaded {min(start + chunk, len(parties)):,} persons")
     # Planner statistics, as after any bulk import (autovacuum would gather them within minutes):
     # without them PostgreSQL plans the blocking joins for an empty table.
     with database.transaction() as session:
         session.connection().exec_driver_sql("ANALYZE")
-    return time.perf_counter() - started
+    return first, time.perf_counter() - started
 
 
 def online(backend: str, size: int, tmp: Path) -> dict[str, Any]:
@@ -87,20 +91,51 @@ def online(backend: str, size: int, tmp: Path) -> dict[str, Any]:
         database = Database(url)
         rng = random.Random(size)
         population = people.make_population(rng, size)
-        load_s = bulk_load(database, population)
+        # The registry also holds 2% of its people a second time, recorded from a writ without
+        # identifiers: what the dedupe must find.
+        duplicates = people.unidentified_duplicates(random.Random(size + 2), population)
+        position = {p.person_id: n for n, p in enumerate(population)}
+        first, load_s = bulk_load(database, [_person_party(p) for p in population] + [d for _, d in duplicates])
+        planted = {(first + position[true_id], first + len(population) + k)
+                   for k, (true_id, _) in enumerate(duplicates)}
         # Mentions of registry people (most) and of people not yet in it.
         newcomers = people.make_population(random.Random(size + 1), NEW_WRITS // 4)
         mentions = people.make_mentions(rng, rng.sample(population, NEW_WRITS) + newcomers, NEW_WRITS)
         evaluation.register_mentions(database, mentions, seed=size, code=f"BENCH-{size}")
         settings = Settings(data_dir=tmp, database_url=url)
         events, seconds = evaluation.resolve_pending(database, all_handlers(database, settings))
+        dedupe = {**dedupe_in_child(url), **_planted_found(database, planted)}
         database.dispose()
-        dedupe = dedupe_in_child(url)
-        return {"backend": backend, "registry_persons": size, "bulk_load_s": round(load_s, 1),
+        return {"backend": backend, "registry_persons": size + len(duplicates),
+                "planted_duplicates": len(planted), "bulk_load_s": round(load_s, 1),
                 "writs_resolved": events, "parties_resolved": events * 2, "resolution_s": round(seconds, 3),
                 "parties_per_s": round(events * 2 / seconds, 1), "dedupe": dedupe}
     finally:
         drop(backend, url)
+
+
+def _planted_found(database: Database, planted: set[tuple[int, int]]) -> dict[str, Any]:
+    """How many planted duplicate pairs the filed clusters hold, and how many clusters hold none.
+
+    Clusters without a planted pair are look-alikes the generator made on purpose (namesakes with
+    the same name and birth date, some without identifiers to tell them apart): a reviewer's work."""
+    with database.reading() as session:
+        clusters = [{c["id"] for c in task.candidates} for task in session.scalars(
+            select(ReviewTask).where(ReviewTask.kind == "duplicate_cluster"))]
+        # Resolution may have merged some already (a writ with the person's INN at the duplicate's address).
+        merged = dict(session.execute(select(Person.id, Person.merged_into).where(
+            Person.id.in_([b for _, b in planted]), Person.merged_into.is_not(None))).all())
+    member_of: dict[int, set[int]] = {}
+    for n, cluster in enumerate(clusters):
+        for person in cluster:
+            member_of.setdefault(person, set()).add(n)
+    shared = {(a, b): member_of.get(a, set()) & member_of.get(b, set()) for a, b in planted}
+    in_clusters = {pair for pair, common in shared.items() if common}
+    at_intake = {(a, b) for a, b in planted if merged.get(b) == a}
+    holding = len(set().union(*shared.values())) if shared else 0
+    return {"planted_pairs_in_clusters": len(in_clusters), "planted_pairs_merged_at_intake": len(at_intake),
+            "planted_recall": round(len(in_clusters | at_intake) / len(planted), 4) if planted else None,
+            "clusters_filed_in_all": len(clusters), "clusters_without_a_planted_pair": len(clusters) - holding}
 
 
 def dedupe_in_child(url: str) -> dict[str, Any]:

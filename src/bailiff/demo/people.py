@@ -307,6 +307,19 @@ def make_mentions(rng: random.Random, population: list[TruePerson], mentions: in
                     variation=flags) for i, (pid, party, flags) in enumerate(drafts, start=1)]
 
 
+def unidentified_duplicates(rng: random.Random, population: list[TruePerson],
+                            share: float = 0.02) -> list[tuple[int, dict]]:
+    """Second records of some people, as writs without identifiers leave them in a registry: pairs of
+    (the person's id, the party as such a writ showed them, without identifiers), for measuring
+    registry deduplication. Names vary as in mentions; some were written at a newer address."""
+    out = []
+    for person in rng.sample(population, round(len(population) * share)):
+        moved = rng.random() < MOVED_RATE
+        party, _ = _party(rng, person, _new_address(rng, person) if moved else person.address, moved)
+        out.append((person.person_id, {**party, "identifiers": {}}))
+    return out
+
+
 def rejected_at_intake(rng: random.Random, mentions: Iterable[Mention], share: float = 0.02) -> list[Mention]:
     """Copies of some mentions with a one-digit typo in the INN or SNILS, failing the check digit."""
     mentions = list(mentions)
