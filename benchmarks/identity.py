@@ -73,7 +73,8 @@ def bulk_load(database: Database, parties: list[dict[str, Any]], chunk: int = 20
                               "register_number": "bulk", "seen_at": now})
         with database.transaction() as session:
             session.execute(insert(Person), persons)
-            session.execute(insert(PartyIdentifier), ids)
+            if ids:  # the planted duplicates carry none
+                session.execute(insert(PartyIdentifier), ids)
             session.execute(insert(PersonAddress), addresses)
         log(f"  loaded {min(start + chunk, len(parties)):,} persons")
     # Planner statistics, as after any bulk import (autovacuum would gather them within minutes):
