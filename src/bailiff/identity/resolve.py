@@ -56,10 +56,16 @@ def resolve_writs(*, session: Session, documents: dict[str, dict[str, Any]], act
         strict=True)}
     decisions = []
     for record in records:
-        decision = (_decide_person(record, batch, model) if record.kind == "person"
+        decision = (decide_person(record, batch, model) if record.kind == "person"
                     else _decide_entity(record, batch))
         decisions.append(decision)
     _store(session, records, decisions, batch, actor)
+    # Reviews waiting on persons this batch linked may be settled by what it taught the registry.
+    from bailiff.identity.recheck import recheck_reviews  # it decides with this module's rules
+
+    recheck_reviews(session=session, actor=actor, model=model, person_ids={
+        d.target_id for r, d in zip(records, decisions, strict=True)
+        if r.kind == "person" and d.confirmed and d.target_id is not None})
     return decisions
 
 
@@ -108,7 +114,7 @@ def _known_score(record: PartyRecord, candidate: scoring.Candidate, batch: _Batc
     return score
 
 
-def _decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel) -> Decision:
+def decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel) -> Decision:
     hits = {kind: batch.owners[(kind, value)][1] for kind, value in record.identifiers.items()
             if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "person"}
     known = {i: batch.identifiers_of.get(("person", i), {}) for i in hits.values()}

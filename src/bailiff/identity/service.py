@@ -186,6 +186,13 @@ def reject(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
 
 def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
            person_id: int) -> dict[str, Any]:
+    close_review(session, task, link, actor, reason, status=status, person_id=person_id)
+    return review(session=session, task_id=task.id)
+
+
+def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
+                 person_id: int) -> None:
+    """Decide a party's review: the link points at the person, confirmed; the task is closed; audited."""
     now = utcnow()
     before = {"person_id": link.person_id, "confirmed": link.confirmed, "outcome": link.outcome}
     link.person_id, link.confirmed, link.decided_at, link.decided_by = person_id, True, now, actor.label
@@ -194,7 +201,6 @@ def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, re
     audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
                                            subject_id=f"{link.register_number}/{link.role}/{link.position}",
                                            reason=reason, details={"task": task.id, **task.resolution})])
-    return review(session=session, task_id=task.id)
 
 
 def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict[str, Any]:

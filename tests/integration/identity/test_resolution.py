@@ -329,6 +329,43 @@ def test_an_identified_debtor_merges_their_record_without_identifiers_at_the_sam
         assert service.canonical_person(session=s, person_id=py) == px
 
 
+def test_a_review_that_a_later_writ_settles_is_decided_again(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from bailiff.identity.models import ReviewTask
+
+    born = unique_birth_date()
+    inn = identifiers.make_inn_person(RNG)
+    old_home, new_home = "г. Казань, ул. Баумана, д. 5, кв. 12", "г. Казань, ул. Декабристов, д. 80, кв. 4"
+    (x,) = register(client, court, debtor(birth_date=born, address=old_home, identifiers={"inn": inn}))
+    resolve_all(database, settings)
+    # Without identifiers, at another address: the look-alike may be a namesake, so a reviewer decides.
+    y, w = register(client, court, debtor(birth_date=born, address=new_home),
+                    debtor(birth_date=born, address="г. Казань, ул. Чистопольская, д. 7, кв. 9"))
+    resolve_all(database, settings)
+    px = link(database, x).person_id
+    assert [(link(database, n).outcome, link(database, n).confirmed) for n in (y, w)] == [("review", False)] * 2
+    # The INN at the new address: the person was written there, and that is what the review waited for.
+    (z,) = register(client, court, debtor(birth_date=born, address=new_home, identifiers={"inn": inn}))
+    resolve_all(database, settings)
+    assert link(database, z).person_id == px
+    ly, lw = link(database, y), link(database, w)
+    assert (ly.outcome, ly.person_id, ly.confirmed) == ("linked", px, True)
+    assert ly.evidence["rechecked"]["outcome"] == "linked"
+    assert (lw.outcome, lw.confirmed) == ("review", False)  # nothing new about that address
+    with database.reading() as s:
+        task = s.scalars(select(ReviewTask).where(ReviewTask.link_id == ly.id)).one()
+        still_open = s.scalars(select(ReviewTask).where(ReviewTask.link_id == lw.id)).one()
+        service.require_confirmed(session=s, register_number=y)  # measures are no longer refused
+    assert (task.status, task.resolved_by, task.resolution["person_id"]) == ("confirmed", "system:identity-resolver", px)
+    assert still_open.status == "open"
+    # Settled like a reviewer's confirmation, it is reopened like one.
+    reopened = client.post(f"/api/v1/identity/reviews/{task.id}/reopen", headers=bailiffs.headers,
+                           json={"reason": "проверить вручную"})
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["status"] == "open"
+
+
 def test_a_person_without_a_birth_date_is_looked_for_at_their_address_only(client, court, database, settings) -> None:  # noqa: ANN001
     born = unique_birth_date()
     home = "г. Тверь, ул. Советская, д. 12, кв. 4"
