@@ -59,13 +59,11 @@ def resolve_writs(*, session: Session, documents: dict[str, dict[str, Any]], act
         decision = (decide_person(record, batch, model) if record.kind == "person"
                     else _decide_entity(record, batch))
         decisions.append(decision)
-    _store(session, records, decisions, batch, actor)
-    # Reviews waiting on persons this batch linked may be settled by what it taught the registry.
+    learnt = _store(session, records, decisions, batch, actor)
+    # Reviews waiting on persons this batch taught the registry something about may be settled now.
     from bailiff.identity.recheck import recheck_reviews  # it decides with this module's rules
 
-    recheck_reviews(session=session, actor=actor, model=model, person_ids={
-        d.target_id for r, d in zip(records, decisions, strict=True)
-        if r.kind == "person" and d.confirmed and d.target_id is not None})
+    recheck_reviews(session=session, actor=actor, model=model, person_ids=learnt)
     return decisions
 
 
@@ -189,7 +187,10 @@ def _decide_entity(record: PartyRecord, batch: _Batch) -> Decision:
 
 
 def _store(session: Session, records: list[PartyRecord], decisions: list[Decision], batch: _Batch,
-           actor: Actor) -> None:
+           actor: Actor) -> set[int]:
+    """Store the batch's records, identifiers, addresses, links, merges and tasks; returns the existing
+    persons it taught something new (an address, an identifier, a merged record), whose pending reviews
+    may be decided differently now."""
     now = utcnow()
     real: dict[int, int] = {}
     persons = [(pid, r) for pid, r in batch.new_records.items() if r.kind == "person"]
@@ -216,7 +217,9 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                                 "entity_id": owner if table == "entity" else None})
     if identifier_rows:
         insert_rows(session, PartyIdentifier.__table__, identifier_rows)
-    _remember_addresses(session, records, decisions, real, now)
+    learnt = {row["person_id"] for row in identifier_rows if row["person_id"] is not None}
+    learnt |= _remember_addresses(session, records, decisions, real, now)
+    learnt |= {real.get(survivor, survivor) for survivor, _ in batch.merged.values()}
     link_rows = []
     for record, decision in zip(records, decisions, strict=True):
         target = real.get(decision.target_id, decision.target_id) if decision.target_id is not None else None
@@ -251,6 +254,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
                 if decision.evidence.get("possible_duplicates") and decision.target_id is not None]
     if reviews:
         insert_rows(session, ReviewTask.__table__, reviews)
+    return learnt
 
 
 def _store_merges(session: Session, batch: _Batch, real: dict[int, int], actor: Actor, now: Any) -> None:
@@ -268,21 +272,23 @@ def _store_merges(session: Session, batch: _Batch, real: dict[int, int], actor: 
 
 
 def _remember_addresses(session: Session, records: list[PartyRecord], decisions: list[Decision],
-                        real: dict[int, int], now: Any) -> None:
-    """Record the address each confirmed person was written at (an address seen again is skipped)."""
+                        real: dict[int, int], now: Any) -> set[int]:
+    """Record the address each confirmed person was written at (an address seen again is skipped);
+    returns the persons with a new address."""
     wanted: dict[tuple[int, str], str] = {}
     for record, decision in zip(records, decisions, strict=True):
         key = places.address_key(record.address)
         if record.kind == "person" and decision.target_id is not None and key:
             wanted.setdefault((real.get(decision.target_id, decision.target_id), key), record.register_number)
     if not wanted:
-        return
+        return set()
     known = set(session.connection().execute(select(PersonAddress.person_id, PersonAddress.address_key)
                                 .where(one_of(session, PersonAddress.person_id, {p for p, _ in wanted}))).all())
     rows = [{"person_id": p, "address_key": a, "register_number": rn, "seen_at": now}
             for (p, a), rn in wanted.items() if (p, a) not in known]
     if rows:
         insert_rows(session, PersonAddress.__table__, rows)
+    return {row["person_id"] for row in rows}
 
 
 def _person_row(record: PartyRecord, now: Any) -> dict[str, Any]:
