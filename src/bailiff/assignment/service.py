@@ -244,7 +244,7 @@ def _next_round(session: Session, store: "BeaconStore", size: int) -> tuple[Any,
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
     """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
     # Fetch (and verify) the rounds before the log lock: a relay's latency must not hold up the log.
-    needed = {(a.beacon, a.round): anchor for a, anchor in _drawable(session, store, limit)}
+    needed = _drawable_rounds(session, store, limit)
     logged = {(r.source, r.round) for r in session.execute(select(BeaconRound.source, BeaconRound.round).where(
         or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in needed))))} if needed else set()
     fetched = {(source, round_): store.reveal(source, anchor, round_)
@@ -297,19 +297,37 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     return [a for a, _, _ in results]
 
 
-def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
-    """Committed assignments whose round this store can reveal now, with their chain's anchor."""
+def _revealable_sources(session: Session, store: "BeaconStore") -> list[str]:
     # Only chains this store can reveal, chosen before the limit: commitments to a chain the deployment
     # no longer serves (fairness: stalled draws) must not fill every batch and starve the others.
-    sources = [source for (source,) in session.execute(
+    return [source for (source,) in session.execute(
         select(Assignment.beacon).where(Assignment.status == "committed").distinct())
         if source is not None and store.can_reveal(source)]
+
+
+def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
+    """Committed assignments whose round this store can reveal now, with their chain's anchor."""
+    sources = _revealable_sources(session, store)
     if not sources:
         return []
     rows = session.execute(select(Assignment, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
                            .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
                            .order_by(Assignment.commit_leaf).limit(limit)).all()
     return [(a, anchor) for a, anchor in rows if store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
+
+
+def _drawable_rounds(session: Session, store: "BeaconStore", limit: int) -> dict[tuple[str, int], bytes]:
+    """The rounds (with their chain's anchor) that `_drawable` would return assignments for: plain
+    rows, read before the log lock to fetch the rounds, without loading the assignments twice."""
+    sources = _revealable_sources(session, store)
+    if not sources:
+        return {}
+    rows = session.connection().execute(
+        select(Assignment.beacon, Assignment.round, BeaconChain.anchor)
+        .join(BeaconChain, BeaconChain.source == Assignment.beacon)
+        .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
+        .order_by(Assignment.commit_leaf).limit(limit)).all()
+    return {(source, round_): anchor for source, round_, anchor in rows if store.ready_in(source, round_) <= 0}
 
 
 def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:

@@ -53,8 +53,13 @@ def recheck_reviews(*, session: Session, person_ids: Collection[int], actor: Act
     task_ids = _naming(session, [i for i in person_ids if i > 0]) if person_ids else []
     if not task_ids:
         return []
-    tasks = list(session.scalars(select(ReviewTask).where(ReviewTask.id.in_(task_ids))
-                                 .order_by(ReviewTask.id).with_for_update()))
+    # Locked, then read again: a reviewer may have decided one since it was found open.
+    tasks = [t for t in session.scalars(select(ReviewTask).where(ReviewTask.id.in_(task_ids))
+                                        .order_by(ReviewTask.id).with_for_update()
+                                        .execution_options(populate_existing=True))
+             if t.status == "open"]
+    if not tasks:
+        return []
     links = {link.id: link for link in session.scalars(
         select(PartyLink).where(PartyLink.id.in_([t.link_id for t in tasks])).with_for_update())}
     documents = register.documents(session=session, register_numbers=sorted({k.register_number for k in links.values()}))
