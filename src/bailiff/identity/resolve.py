@@ -113,6 +113,8 @@ def _known_score(record: PartyRecord, candidate: scoring.Candidate, batch: _Batc
 
 
 def decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel) -> Decision:
+    """The decision for one person party against what the batch knows (rules 1-6 of docs/identity.md);
+    a new person gets a provisional id, and its identifiers become its own, for the rest of the batch."""
     hits = {kind: batch.owners[(kind, value)][1] for kind, value in record.identifiers.items()
             if (kind, value) in batch.owners and batch.owners[(kind, value)][0] == "person"}
     known = {i: batch.identifiers_of.get(("person", i), {}) for i in hits.values()}
@@ -188,9 +190,9 @@ def _decide_entity(record: PartyRecord, batch: _Batch) -> Decision:
 
 def _store(session: Session, records: list[PartyRecord], decisions: list[Decision], batch: _Batch,
            actor: Actor) -> set[int]:
-    """Store the batch's records, identifiers, addresses, links, merges and tasks; returns the existing
-    persons it taught something new (an address, an identifier, a merged record), whose pending reviews
-    may be decided differently now."""
+    """Store the batch's records, identifiers, addresses, links, merges and tasks; returns the persons
+    it taught something new (an address, an identifier, a merged record; new persons among them),
+    whose pending reviews may be decided differently now."""
     now = utcnow()
     real: dict[int, int] = {}
     persons = [(pid, r) for pid, r in batch.new_records.items() if r.kind == "person"]
