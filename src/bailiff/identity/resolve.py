@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, update
+from sqlalchemy import and_, delete, false, or_, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, sequences
@@ -328,3 +328,28 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     if free:
         insert_rows(session, PartyIdentifier.__table__, free)
     return person_id
+
+
+def remember_party_address(*, session: Session, link: PartyLink, person_id: int) -> str | None:
+    """Record the address a party was written at for the person a reviewer (or a recheck) decided it
+    is, as intake records it for its own links: a later writ at that address is then corroborated.
+    Returns the address key when the row is new (a reopened review removes it again)."""
+    from bailiff.register import service as register
+
+    document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
+    party = document["debtors" if link.role == "debtor" else "creditors"][link.position]
+    key = places.address_key(party.get("address"))
+    if not key or session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
+                                                                PersonAddress.address_key == key)) is not None:
+        return None
+    session.add(PersonAddress(person_id=person_id, address_key=key, register_number=link.register_number,
+                              seen_at=utcnow()))
+    session.flush()
+    return key
+
+
+def forget_party_address(*, session: Session, link: PartyLink, person_id: int, address_key: str) -> None:
+    """Undo remember_party_address when the decision that taught it is reopened."""
+    session.execute(delete(PersonAddress).where(PersonAddress.person_id == person_id,
+                                                PersonAddress.address_key == address_key,
+                                                PersonAddress.register_number == link.register_number))

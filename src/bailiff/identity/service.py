@@ -192,12 +192,16 @@ def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, re
 
 def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
                  person_id: int) -> None:
-    """Decide a party's review: the link points at the person, confirmed; the task is closed; audited."""
+    """Decide a party's review: the link points at the person, confirmed, who is now known at the
+    party's address; the task is closed; audited."""
+    from bailiff.identity.resolve import remember_party_address
+
     now = utcnow()
     before = {"person_id": link.person_id, "confirmed": link.confirmed, "outcome": link.outcome}
     link.person_id, link.confirmed, link.decided_at, link.decided_by = person_id, True, now, actor.label
     task.status, task.resolved_at, task.resolved_by = status, now, actor.label
-    task.resolution = {"person_id": person_id, "reason": reason, "before": before}
+    task.resolution = {"person_id": person_id, "reason": reason, "before": before,
+                       "address_learnt": remember_party_address(session=session, link=link, person_id=person_id)}
     audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
                                            subject_id=f"{link.register_number}/{link.role}/{link.position}",
                                            reason=reason, details={"task": task.id, **task.resolution})])
@@ -216,6 +220,11 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
     link = session.get(PartyLink, task.link_id, with_for_update=True)
     assert link is not None and task.resolution is not None
     before = task.resolution.get("before", {})
+    if task.resolution.get("address_learnt"):
+        from bailiff.identity.resolve import forget_party_address
+
+        forget_party_address(session=session, link=link, person_id=task.resolution["person_id"],
+                             address_key=task.resolution["address_learnt"])
     link.person_id, link.confirmed = before.get("person_id"), False
     previous = task.status
     task.status, task.resolved_at, task.resolved_by = "open", None, None

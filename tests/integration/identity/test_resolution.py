@@ -202,6 +202,44 @@ def test_review_confirm_reopen_reject_through_the_api(client, court, bailiffs, d
     assert [w["register_number"] for w in history["writs"] if w["role"] == "debtor"] == [a]
 
 
+def test_a_reviewers_confirmation_teaches_the_persons_address(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from bailiff.identity.models import PersonAddress
+
+    born = unique_birth_date()
+    home, new_home = "г. Тула, ул. Советская, д. 1, кв. 3", "г. Тула, ул. Мира, д. 12, кв. 40"
+    first = debtor(surname="Кузнецов", given_name="Олег", patronymic="Петрович", birth_date=born,
+                   birth_place="г. Тула", address=home, identifiers={"inn": identifiers.make_inn_person(RNG)})
+    (a,) = register(client, court, first)
+    resolve_all(database, settings)
+    # Moved, no identifiers: a possible namesake for a reviewer.
+    (b,) = register(client, court, dict(first, address=new_home, identifiers={}))
+    resolve_all(database, settings)
+    person_id, lb = link(database, a).person_id, link(database, b)
+    assert lb.outcome == "review"
+    reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
+    task_id = next(t["id"] for t in reviews if t["party"] and t["party"]["register_number"] == b)
+    confirmed = client.post(f"/api/v1/identity/reviews/{task_id}/confirm", headers=bailiffs.headers,
+                            json={"person_id": person_id, "reason": "сверено по паспорту"})
+    assert confirmed.status_code == 200, confirmed.text
+
+    def addresses() -> int:
+        with database.reading() as s:
+            return len(s.scalars(select(PersonAddress).where(PersonAddress.person_id == person_id)).all())
+
+    assert addresses() == 2
+    # The next writ at the new address needs no reviewer.
+    (c,) = register(client, court, dict(first, address=new_home, identifiers={}))
+    resolve_all(database, settings)
+    assert (link(database, c).outcome, link(database, c).person_id) == ("linked", person_id)
+    # Reopening the confirmation takes back the address it taught (the party may be a namesake after all).
+    reopened = client.post(f"/api/v1/identity/reviews/{task_id}/reopen", headers=bailiffs.headers,
+                           json={"reason": "ошибка"})
+    assert reopened.status_code == 200, reopened.text
+    assert addresses() == 1
+
+
 def test_merge_and_unmerge_and_conflicting_identifiers(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
     a, b, c = register(client, court, debtor(), debtor(), debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
     d, = register(client, court, debtor(identifiers={"inn": identifiers.make_inn_person(RNG)}))
