@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bailiff.assignment import rules
 if TYPE_CHECKING:
@@ -278,13 +279,24 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     insert_rows(session, BeaconRound.__table__, [{"source": s, "round": n, "value": v, "leaf_index": first + i,
                                                   "revealed_at": now} for i, (s, n, v, _) in enumerate(reveals)])
     load: dict[str, int] = defaultdict(int)
+    drawn = []
     for offset, (a, result, _) in enumerate(results):
-        a.status, a.bailiff_id, a.ctr, a.r = "drawn", result.bailiff_id, result.ctr, str(result.r)
-        a.result_leaf, a.drawn_at = first + len(reveals) + offset, now
+        values = {"status": "drawn", "bailiff_id": result.bailiff_id, "ctr": result.ctr, "r": str(result.r),
+                  "result_leaf": first + len(reveals) + offset, "drawn_at": now}
+        drawn.append({"b_id": a.id, **{f"b_{k}": v for k, v in values.items()}})
+        # The rows change below in one statement; the objects the caller gets say the same.
+        for key, value in values.items():
+            set_committed_value(a, key, value)
         load[result.bailiff_id] += 1
         previous = _previous_bailiff(session, a)
         if previous is not None:
             load[previous] -= 1
+    # One executemany instead of the unit of work's flush of a thousand changed objects (a tenth of
+    # opening and drawing a batch went to that flush).
+    session.connection().execute(
+        update(Assignment).where(Assignment.id == bindparam("b_id"))
+        .values({k: bindparam(f"b_{k}") for k in ("status", "bailiff_id", "ctr", "r", "result_leaf", "drawn_at")}),
+        drawn)
     shift_workloads(session=session, deltas=load)
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
                                            subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
