@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -309,36 +309,37 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     return [a for a, _, _ in results]
 
 
-def _revealable_sources(session: Session, store: "BeaconStore") -> list[str]:
+def _committed_first(session: Session, store: "BeaconStore", limit: int, *columns: Any) -> Select[Any] | None:
+    """The oldest `limit` committed assignments on chains this store can reveal, as a select of
+    `columns` and the chain's anchor; None when no such chain has any."""
     # Only chains this store can reveal, chosen before the limit: commitments to a chain the deployment
     # no longer serves (fairness: stalled draws) must not fill every batch and starve the others.
-    return [source for (source,) in session.execute(
+    sources = [source for (source,) in session.execute(
         select(Assignment.beacon).where(Assignment.status == "committed").distinct())
         if source is not None and store.can_reveal(source)]
+    if not sources:
+        return None
+    return (select(*columns, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
+            .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
+            .order_by(Assignment.commit_leaf).limit(limit))
 
 
 def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
     """Committed assignments whose round this store can reveal now, with their chain's anchor."""
-    sources = _revealable_sources(session, store)
-    if not sources:
+    query = _committed_first(session, store, limit, Assignment)
+    if query is None:
         return []
-    rows = session.execute(select(Assignment, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
-                           .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
-                           .order_by(Assignment.commit_leaf).limit(limit)).all()
+    rows = session.execute(query).all()
     return [(a, anchor) for a, anchor in rows if store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
 
 
 def _drawable_rounds(session: Session, store: "BeaconStore", limit: int) -> dict[tuple[str, int], bytes]:
     """The rounds (with their chain's anchor) that `_drawable` would return assignments for: plain
     rows, read before the log lock to fetch the rounds, without loading the assignments twice."""
-    sources = _revealable_sources(session, store)
-    if not sources:
+    query = _committed_first(session, store, limit, Assignment.beacon, Assignment.round)
+    if query is None:
         return {}
-    rows = session.connection().execute(
-        select(Assignment.beacon, Assignment.round, BeaconChain.anchor)
-        .join(BeaconChain, BeaconChain.source == Assignment.beacon)
-        .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
-        .order_by(Assignment.commit_leaf).limit(limit)).all()
+    rows = session.connection().execute(query).all()
     return {(source, round_): anchor for source, round_, anchor in rows if store.ready_in(source, round_) <= 0}
 
 

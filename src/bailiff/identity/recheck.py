@@ -67,15 +67,16 @@ def recheck_reviews(*, session: Session, person_ids: Collection[int], actor: Act
     for task in tasks:
         link = links[task.link_id]
         parties = documents[link.register_number]["debtors" if link.role == "debtor" else "creditors"]
-        record = party_record(link.register_number, link.role, link.position, parties[link.position])
+        party = parties[link.position]
+        record = party_record(link.register_number, link.role, link.position, party)
         if record.kind == "person":
-            pending.append((task, link, record))
-    records = [record for _, _, record in pending]
+            pending.append((task, link, party, record))
+    records = [record for *_, record in pending]
     batch = Batch()
     load_owners(session, records, batch)
     load_candidates(session, records, batch)
     settled = []
-    for task, link, record in pending:
+    for task, link, party, record in pending:
         decision = decide_person(record, batch, model)
         if (decision.outcome not in SETTLED or not decision.confirmed or decision.target_id is None
                 or decision.target_id < 0 or "duplicate_reason" in decision.evidence):
@@ -88,6 +89,6 @@ def recheck_reviews(*, session: Session, person_ids: Collection[int], actor: Act
             "identifier_matches": decision.evidence.get("identifier_matches", {})}}
         service.close_review(session, task, link, actor,
                              f"decided again after later writs: {decision.outcome} (was: {before})",
-                             status="confirmed", person_id=decision.target_id)
+                             status="confirmed", person_id=decision.target_id, party=party)
         settled.append(task.id)
     return settled

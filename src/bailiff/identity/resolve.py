@@ -125,8 +125,8 @@ def decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMode
         decision = rules.identified_newcomer(record, rules.decide_by_score(record, _scored(record, batch, model)))
     elif decision.outcome == "identifier" and "duplicate_reason" not in decision.evidence:
         target = decision.target_id
-        others = [s for s in _scored(record, batch, model, exclude=target)
-                  if s["id"] not in batch.kept_apart and target not in batch.kept_apart]
+        others = ([] if target in batch.kept_apart else
+                  [s for s in _scored(record, batch, model, exclude=target) if s["id"] not in batch.kept_apart])
         lifelong = {s["id"] for s in others
                     if rules.LIFELONG & set(batch.identifiers_of.get(("person", s["id"]), {}))}
         twin = rules.unidentified_twin(others, lifelong)
@@ -330,14 +330,17 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     return person_id
 
 
-def remember_party_address(*, session: Session, link: PartyLink, person_id: int) -> str | None:
+def remember_party_address(*, session: Session, link: PartyLink, person_id: int,
+                           party: dict[str, Any] | None = None) -> str | None:
     """Record the address a party was written at for the person a reviewer (or a recheck) decided it
     is, as intake records it for its own links: a later writ at that address is then corroborated.
-    Returns the address key when the row is new (a reopened review removes it again)."""
-    from bailiff.register import service as register
+    `party`: the party as its writ shows it, when the caller has read the writ already. Returns the
+    address key when the row is new (a reopened review removes it again)."""
+    if party is None:
+        from bailiff.register import service as register
 
-    document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
-    party = document["debtors" if link.role == "debtor" else "creditors"][link.position]
+        document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
+        party = document["debtors" if link.role == "debtor" else "creditors"][link.position]
     key = places.address_key(party.get("address"))
     if not key or session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
                                                                 PersonAddress.address_key == key)) is not None:

@@ -191,9 +191,10 @@ def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, re
 
 
 def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
-                 person_id: int) -> None:
+                 person_id: int, party: dict[str, Any] | None = None) -> None:
     """Decide a party's review: the link points at the person, confirmed, who is now known at the
-    party's address; the task is closed; audited."""
+    party's address (`party`: the party as its writ shows it, if the caller has read the writ); the
+    task is closed; audited."""
     from bailiff.identity.resolve import remember_party_address
 
     now = utcnow()
@@ -201,7 +202,8 @@ def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Act
     link.person_id, link.confirmed, link.decided_at, link.decided_by = person_id, True, now, actor.label
     task.status, task.resolved_at, task.resolved_by = status, now, actor.label
     task.resolution = {"person_id": person_id, "reason": reason, "before": before,
-                       "address_learnt": remember_party_address(session=session, link=link, person_id=person_id)}
+                       "address_learnt": remember_party_address(session=session, link=link, person_id=person_id,
+                                                                 party=party)}
     audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
                                            subject_id=f"{link.register_number}/{link.role}/{link.position}",
                                            reason=reason, details={"task": task.id, **task.resolution})])
