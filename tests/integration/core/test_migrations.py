@@ -29,7 +29,7 @@ def test_migrated_schema_matches_models(database: Database) -> None:
     assert diff == []
 
 
-@pytest.mark.parametrize("table", ["audit_events", "log_leaves", "log_nodes"])
+@pytest.mark.parametrize("table", ["audit_events", "log_leaves", "log_tiles"])
 def test_history_tables_refuse_update_and_delete(database: Database, table: str) -> None:
     with database.engine.connect() as conn:
         for statement in (f"DELETE FROM {table}", f"UPDATE {table} SET {_column(table)}"):
@@ -42,7 +42,7 @@ def test_history_tables_refuse_update_and_delete(database: Database, table: str)
 
 def _column(table: str) -> str:
     return {"audit_events": "reason = 'rewritten'", "log_leaves": "leaf_data = leaf_data",
-            "log_nodes": "hash = hash"}[table]
+            "log_tiles": "hashes = hashes"}[table]
 
 
 def _ensure_row(conn, table: str) -> None:  # noqa: ANN001
@@ -55,4 +55,4 @@ def _ensure_row(conn, table: str) -> None:  # noqa: ANN001
         conn.execute(text("INSERT INTO log_leaves (leaf_index, leaf_data, appended_at) "
                           "VALUES (999999999, :d, CURRENT_TIMESTAMP)"), {"d": b"x"})
     else:
-        conn.execute(text("INSERT INTO log_nodes (level, idx, hash) VALUES (40, 0, :h)"), {"h": b"\0" * 32})
+        conn.execute(text("INSERT INTO log_tiles (band, idx, width, hashes) VALUES (15, 0, 1, :h)"), {"h": b"\0" * 32})
