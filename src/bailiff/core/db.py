@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, DateTime, Engine, LargeBinary, String, Table, Text, any_, bindparam, create_engine, event
+from sqlalchemy import JSON, ColumnElement, Connection, DateTime, Engine, LargeBinary, String, Table, Text, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+T = TypeVar("T")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -224,12 +227,11 @@ class Database:
         # as of its own start anyway, so a read-only transaction only added BEGIN and COMMIT: two
         # of a public GET's three round trips (measured: a proof over HTTP 0.1-0.2 ms faster).
         # Connections are put in autocommit once, when opened, not switched at each checkout.
-        self.read_engine = self.engine if self.engine.dialect.name != "postgresql" else create_engine(
-            url, pool_size=5, max_overflow=10, pool_pre_ping=True, isolation_level="AUTOCOMMIT",
-            json_serializer=_json_bytes, json_deserializer=_json_loads)
-        self.read_sessions = sessionmaker(
-            self.read_engine.execution_options(bailiff_readonly=True), expire_on_commit=False
-        )
+        self.read_engine = self.engine if self.engine.dialect.name != "postgresql" else _idle_pinged(create_engine(
+            url, pool_size=5, max_overflow=10, isolation_level="AUTOCOMMIT", json_serializer=_json_bytes,
+            json_deserializer=_json_loads))
+        self.read_bind = self.read_engine.execution_options(bailiff_readonly=True)
+        self.read_sessions = sessionmaker(self.read_bind, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -248,11 +250,64 @@ class Database:
         with self.read_sessions() as session, session.begin():
             yield session
 
+    def read(self, work: Callable[[Session], T]) -> T:
+        """`work` in a read-only session, run again once if its connection turned out to be dead
+        (PostgreSQL restarted, say): a read can be repeated, and SQLAlchemy has by then replaced
+        the pool's connections. See `_idle_pinged` for why reads are not pinged first."""
+        return _once_more_if_dropped(self.reading, work)
+
+    def read_plain(self, work: Callable[[Connection], T]) -> T:
+        """As `read`, on a bare read-only connection: for plain SQL reads that need no ORM (the
+        public log's), a fifth of a session's cost (measured: 20 us against 95 us)."""
+        return _once_more_if_dropped(self.read_bind.connect, work)
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def _once_more_if_dropped(open_: Callable[[], Any], work: Callable[[Any], T]) -> T:
+    try:
+        with open_() as handle:
+            return work(handle)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with open_() as handle:
+        return work(handle)
+
+
+# A pooled read connection idle for longer than this is pinged before use (SQLAlchemy's pessimistic
+# disconnect handling, for the connections likely to have outlived a database restart).
+IDLE_PING_SECONDS = 1.0
+
+
+def _idle_pinged(engine: Engine) -> Engine:
+    """The read pool's disconnect handling. The pool's own pre-ping is a round trip before every
+    checkout: at a million leaves it was a third of an inclusion proof's server time. Here only a
+    connection that has been idle a while is pinged (a dead one is replaced before the read); one in
+    steady use is not, and should the database restart under load, the read fails on it, SQLAlchemy
+    invalidates the pool, and `Database.read` runs the read again on a new connection (optimistic
+    handling)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")  # none yet: a new connection
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:  # the driver's error for a dead connection; the pool opens another
+            raise DisconnectionError(f"an idle pooled connection is gone: {exc}") from exc
+
+    return engine
 
 
 def alembic_config(url: str) -> Any:

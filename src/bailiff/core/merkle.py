@@ -173,13 +173,28 @@ def root_hash(tree_size: int, reader: NodeReader) -> bytes:
     return range_hash(0, tree_size, _fetch(reader, root_keys(tree_size)))
 
 
+def _perfect(start: int, end: int) -> NodeKey | None:
+    """The stored node that is exactly leaf range [start, end), if there is one."""
+    n = end - start
+    if n & (n - 1) == 0 and start % n == 0:
+        level = n.bit_length() - 1
+        return (level, start >> level)
+    return None
+
+
 def _hash_ranges(ranges: list[tuple[int, int]], reader: NodeReader) -> list[bytes]:
     """Resolve MTH of each range with a single reader call."""
     keys: dict[NodeKey, None] = {}
-    for start, end in ranges:
-        keys.update(dict.fromkeys(subtree_keys(start, end)))
+    # Most ranges of a proof are one stored node each: looked up directly, not recombined.
+    perfect = [_perfect(start, end) if end > start >= 0 else None for start, end in ranges]
+    for key, (start, end) in zip(perfect, ranges):
+        if key is not None:
+            keys[key] = None
+        else:
+            keys.update(dict.fromkeys(subtree_keys(start, end)))
     nodes = _fetch(reader, list(keys))
-    return [range_hash(start, end, nodes) for start, end in ranges]
+    return [nodes[key] if key is not None else range_hash(start, end, nodes)
+            for key, (start, end) in zip(perfect, ranges)]
 
 
 def inclusion_proof(leaf_index: int, tree_size: int, reader: NodeReader) -> list[bytes]:

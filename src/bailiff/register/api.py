@@ -12,7 +12,8 @@ from bailiff.core.crypto import b64encode
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from bailiff.register import service
 from bailiff.register.schemas import Envelope, TransitionIn
-from bailiff.web.deps import CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey, in_read_session
+from bailiff.web.deps import (CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey, in_plain_read,
+                              in_read_session)
 
 router = APIRouter(prefix="/api/v1")
 
@@ -88,7 +89,7 @@ def find_writ(session: ReadSession,
 
 @router.get("/log/tree-head", tags=["log"], summary="The current signed tree head (RFC 9162 §4.10)")
 async def get_tree_head(request: Request, key: ServiceKey) -> dict[str, Any]:
-    head = await in_read_session(request, lambda session: translog.signed_tree_head(session, key))
+    head = await in_plain_read(request, lambda connection: translog.signed_tree_head(connection, key))
     return head.as_json()
 
 
@@ -99,15 +100,15 @@ def get_public_key(key: ServiceKey) -> dict[str, Any]:
 
 @router.get("/log/leaves/{index}", tags=["log"], summary="The exact bytes of one leaf")
 async def get_leaf(request: Request, index: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> dict[str, Any]:
-    data = await in_read_session(request, lambda session: translog.leaf(session, index))
+    data = await in_plain_read(request, lambda connection: translog.leaf(connection, index))
     return {"leaf_index": index, "leaf_data": b64encode(data)}
 
 
 @router.get("/log/proofs/inclusion", tags=["log"], summary="RFC 9162 §2.1.3 inclusion proof")
 async def get_inclusion(request: Request, leaf_index: Annotated[int, Query(ge=0, le=MAX_INDEX)],
                         tree_size: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
-    leaf_hash, path = await in_read_session(
-        request, lambda session: translog.inclusion(session, leaf_index=leaf_index, tree_size=tree_size))
+    leaf_hash, path = await in_plain_read(
+        request, lambda connection: translog.inclusion(connection, leaf_index=leaf_index, tree_size=tree_size))
     return {"leaf_index": leaf_index, "tree_size": tree_size, "leaf_hash": leaf_hash.hex(),
             "audit_path": [h.hex() for h in path]}
 
@@ -115,6 +116,6 @@ async def get_inclusion(request: Request, leaf_index: Annotated[int, Query(ge=0,
 @router.get("/log/proofs/consistency", tags=["log"], summary="RFC 9162 §2.1.4 consistency proof")
 async def get_consistency(request: Request, first: Annotated[int, Query(ge=1, le=MAX_INDEX)],
                           second: Annotated[int, Query(ge=1, le=MAX_INDEX)]) -> dict[str, Any]:
-    proof = await in_read_session(
-        request, lambda session: translog.consistency(session, first=first, second=second))
+    proof = await in_plain_read(
+        request, lambda connection: translog.consistency(connection, first=first, second=second))
     return {"first": first, "second": second, "proof": [h.hex() for h in proof]}

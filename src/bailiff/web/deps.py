@@ -9,6 +9,7 @@ import orjson
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bailiff.core.actor import Actor
@@ -46,14 +47,15 @@ async def in_read_session(request: Request, work: Callable[[Session], T]) -> T:
 
     For the public read endpoints an auditor polls (tree head, proofs, leaves): a sync dependency
     plus a sync handler cost three hops between the event loop and the thread pool per request.
+    A read whose pooled connection turns out to be dead runs once more (`Database.read`).
     """
-    database = get_database(request)
+    return await run_in_threadpool(get_database(request).read, work)
 
-    def call() -> T:
-        with database.reading() as session:
-            return work(session)
 
-    return await run_in_threadpool(call)
+async def in_plain_read(request: Request, work: Callable[[Connection], T]) -> T:
+    """As `in_read_session`, on a bare read-only connection (`Database.read_plain`): the public log's
+    endpoints, plain SQL on the request path of every auditor."""
+    return await run_in_threadpool(get_database(request).read_plain, work)
 
 
 def get_read_db(request: Request) -> Iterator[Session]:
