@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,15 +27,19 @@ from bailiff.core.db import insert_rows, one_of
 RULE = "229-FZ art. 34 part 1: a consolidated proceeding is conducted by one bailiff"
 
 
-def _latest(session: Session, numbers: set[str]) -> dict[str, Assignment]:
-    """The newest assignment row of each proceeding (committed or drawn)."""
+def _latest(session: Session, numbers: set[str]) -> dict[str, Any]:
+    """The newest assignment of each proceeding (committed or drawn): the columns a join looks at, as
+    plain rows (the whole objects, committed lists and all, were a sixth of drawing a batch)."""
     if not numbers:
         return {}
     newest = (select(Assignment.proceeding_number, func.max(Assignment.seq).label("seq"))
               .where(one_of(session, Assignment.proceeding_number, numbers))
               .group_by(Assignment.proceeding_number).subquery())
-    rows = session.scalars(select(Assignment).join(newest, (Assignment.proceeding_number == newest.c.proceeding_number)
-                                                   & (Assignment.seq == newest.c.seq)))
+    rows = session.execute(select(Assignment.proceeding_number, Assignment.seq, Assignment.status,
+                                  Assignment.bailiff_id, Assignment.office_id, Assignment.closed_at,
+                                  Assignment.result_leaf)
+                           .join(newest, (Assignment.proceeding_number == newest.c.proceeding_number)
+                                 & (Assignment.seq == newest.c.seq)))
     return {a.proceeding_number: a for a in rows}
 
 

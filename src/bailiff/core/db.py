@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -63,16 +62,18 @@ def _json_text(value: Any) -> str:
 
 
 # orjson reads integers beyond 64 bits as floats; a text with a run of 19 digits (in a string, most
-# likely, but perhaps not) is left to the standard library, which keeps every integer exact.
-_LONG_DIGITS = re.compile(r"\d{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
+# likely, but perhaps not) is left to the standard library, which keeps every integer exact. The run
+# is found by turning every digit into a 9 and looking for nineteen of them: a regular expression
+# took four times as long as orjson's whole parse of a writ document (13 us against 3 us).
+_DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9" * 10)
+_NINETEEN_NINES = b"9" * 19
 
 
 def _json_loads(text: str | bytes) -> Any:
     """JSON from a JSON column: orjson (reading documents and events was a tenth of opening
     proceedings with the standard library), exact for every integer."""
-    long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes) else _LONG_DIGITS
-    if long_digits.search(text):  # type: ignore[arg-type]
+    data = text.encode() if isinstance(text, str) else text
+    if _NINETEEN_NINES in data.translate(_DIGITS_AS_NINES):
         return json.loads(text)
     return orjson.loads(text)
 

@@ -30,3 +30,17 @@ def test_bulk_loads_store_none_in_json_columns_as_the_orm_does() -> None:
     assert _copy_processor(table.c.plain, dialect)(None) == "null"
     assert _copy_processor(table.c.nullable, dialect)(None) is None
     assert _copy_processor(table.c.plain, dialect)({"a": 1}) == '{"a":1}'
+
+
+def test_json_read_back_keeps_every_integer_exact() -> None:
+    from bailiff.core.db import _json_loads
+
+    for text, exact in (('{"n": 1180591620717411303424, "s": "x"}', 2**70),
+                        ('{"n": 12345678901234567890123}', 12345678901234567890123)):
+        for given in (text, text.encode()):
+            value = _json_loads(given)["n"]
+            assert type(value) is int and value == exact  # 2**70 as a float would compare equal
+    # Eighteen digits, or nineteen split by a character, stay on the fast path and read the same.
+    for text in ('{"n": 123456789012345678}', '{"s": "1234567890.123456789"}', '{"a": [1, 2.5, "12"]}'):
+        assert _json_loads(text) == json.loads(text)
+    assert _json_loads('{"n": 18446744073709551616}')["n"] == 2**64  # orjson alone would give a float
