@@ -63,12 +63,17 @@ def office_for_address(address: str | None, offices: Sequence[tuple[str, Sequenc
     return best[1] if best else None
 
 
+def _day_off(day: date, holidays: frozenset[str]) -> bool:
+    """A Saturday, a Sunday or a holiday of the profile's calendar (listed as month-day)."""
+    return day.weekday() >= 5 or f"{day.month:02d}-{day.day:02d}" in holidays  # strftime: ten times slower
+
+
 def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date:
     """The date `days` working days after `start` (229-FZ art. 15 part 2: only working days count)."""
     current, left = start, days
     while left > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5 and current.strftime("%m-%d") not in holidays:
+        if not _day_off(current, holidays):
             left -= 1
     return current
 
@@ -106,7 +111,7 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
     last = _add_months(start, int(months) if months else 12 * years)
     # Art. 16 part 2: a period whose last day is not a working day ends on the next working day.
     holidays = frozenset(raw.get("proceedings", {}).get("calendar", {}).get("holidays", ()))
-    while last.weekday() >= 5 or last.strftime("%m-%d") in holidays:
+    while _day_off(last, holidays):
         last += timedelta(days=1)
     if presented_on <= last:
         return None
