@@ -89,7 +89,7 @@ class SqlNodeReader:
     """
 
     _cache: dict[str, tuple[dict[tiles.TileKey, bytes], dict[merkle.NodeKey, bytes]]] = {}
-    CACHE_LIMIT = 100_000  # full tiles (512 bytes each), and as many nodes
+    CACHE_LIMIT = 100_000  # tiles (at most 512 bytes each), and as many nodes
 
     def __init__(self, session: Reads) -> None:
         self.session = session
