@@ -139,7 +139,7 @@ class Ed25519Scheme:
         if raw is None or len(signature) != crypto_sign_BYTES:
             return False
         try:
-            crypto_sign_open(signature + message, raw)
+            crypto_sign_open(bytes(signature) + bytes(message), raw)  # the binding takes bytes only
         except (BadSignatureError, CryptoError):
             return False
         return True

@@ -103,6 +103,9 @@ def test_ed25519_verifies_rfc_8032_test_1_and_refuses_malleated_forms() -> None:
     assert not scheme.verify(public, signature[:63], signature[63:])
     assert not scheme.verify(public, signature + b"\x00", b"")
     assert not scheme.verify(b"not a key", signature, b"")
+    # Any bytes-like value is taken as its bytes (libsodium's binding refuses a bytearray).
+    assert scheme.verify(public, bytearray(signature), bytearray())
+    assert scheme.verify(public, memoryview(signature), b"")
 
 
 def test_ed25519_refuses_a_small_order_key_that_would_accept_any_message() -> None:
