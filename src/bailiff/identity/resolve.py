@@ -9,6 +9,7 @@ part in matching, so the same new debtor in two writs of one batch becomes one p
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, false, or_, select, update
@@ -349,6 +350,42 @@ def remember_party_address(*, session: Session, link: PartyLink, person_id: int,
                               seen_at=utcnow()))
     session.flush()
     return key
+
+
+def unsettle_address_links(*, session: Session, person_id: int, address_key: str, since: datetime,
+                           excluded: int) -> list[int]:
+    """Links the resolver made to the person, since an address was taught, at that address, and that
+    nothing else confirms now that the address is taken back (a reopened review): each goes back to
+    review, as it would have without the address (namesake protection). Returns their ids.
+
+    Only links the score made (outcome "linked", no review of their own) are taken back: an
+    identifier's link never rested on the address, and a reviewer's decision stands until a
+    reviewer reopens it.
+    """
+    if session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
+                                                     PersonAddress.address_key == address_key)) is not None:
+        return []  # another writ taught the same address: it still corroborates
+    links = list(session.scalars(select(PartyLink).where(
+        PartyLink.person_id == person_id, PartyLink.outcome == "linked", PartyLink.confirmed.is_(True),
+        PartyLink.decided_at >= since, PartyLink.id != excluded,
+        ~select(ReviewTask.id).where(ReviewTask.link_id == PartyLink.id).exists()).with_for_update()))
+    if not links:
+        return []
+    from bailiff.register import service as register
+
+    documents = register.documents(session=session, register_numbers=sorted({k.register_number for k in links}))
+    now, unsettled = utcnow(), []
+    for link in links:
+        party = documents[link.register_number]["debtors" if link.role == "debtor" else "creditors"][link.position]
+        if places.address_key(party.get("address")) != address_key:
+            continue
+        link.person_id, link.confirmed, link.outcome = None, False, "review"
+        link.evidence = {**link.evidence, "review_reason": "the address that corroborated the link was taken back"}
+        session.add(ReviewTask(kind="party_match", link_id=link.id, status="open", opened_at=now,
+                               candidates=[{"id": person_id, "probability": link.probability}]))
+        unsettled.append(link.id)
+    session.flush()
+    return unsettled
 
 
 def forget_party_address(*, session: Session, link: PartyLink, person_id: int, address_key: str) -> None:

@@ -222,18 +222,28 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
     link = session.get(PartyLink, task.link_id, with_for_update=True)
     assert link is not None and task.resolution is not None
     before = task.resolution.get("before", {})
+    unsettled: list[int] = []
     if task.resolution.get("address_learnt"):
-        from bailiff.identity.resolve import forget_party_address
+        from bailiff.identity.resolve import forget_party_address, unsettle_address_links
 
         forget_party_address(session=session, link=link, person_id=task.resolution["person_id"],
                              address_key=task.resolution["address_learnt"])
+        unsettled = unsettle_address_links(session=session, person_id=task.resolution["person_id"],
+                                           address_key=task.resolution["address_learnt"],
+                                           since=task.resolved_at or utcnow(), excluded=link.id)
     link.person_id, link.confirmed = before.get("person_id"), False
     previous = task.status
     task.status, task.resolved_at, task.resolved_by = "open", None, None
     audit.record(session, [audit.audit_row(actor=actor, action="identity.review.reopened", subject_type="party",
                                            subject_id=f"{link.register_number}/{link.role}/{link.position}",
                                            reason=reason, details={"task": task.id, "was": previous,
-                                                                   "resolution": task.resolution})])
+                                                                   "resolution": task.resolution,
+                                                                   "links_sent_to_review": unsettled})])
+    if unsettled:
+        audit.record(session, [audit.audit_row(
+            actor=actor, action="identity.link.unsettled", subject_type="party_link", subject_id=str(link_id),
+            reason=f"the address that corroborated it was taught by review {task.id}, reopened: {reason}",
+            details={"task": task.id, "person_id": task.resolution["person_id"]}) for link_id in unsettled])
     return review(session=session, task_id=task.id)
 
 

@@ -238,6 +238,16 @@ def test_a_reviewers_confirmation_teaches_the_persons_address(client, court, bai
                            json={"reason": "ошибка"})
     assert reopened.status_code == 200, reopened.text
     assert addresses() == 1
+    # The link made because of that address rests on nothing now: back to a reviewer, measures refused.
+    lc = link(database, c)
+    assert (lc.outcome, lc.person_id, lc.confirmed) == ("review", None, False)
+    reviews = client.get("/api/v1/identity/reviews", params={"limit": 500}, headers=bailiffs.headers).json()["reviews"]
+    task = next(t for t in reviews if t["party"] and t["party"]["register_number"] == c)
+    assert [x["person"]["id"] for x in task["candidates"]] == [person_id]
+    with database.reading() as s, pytest.raises(service.IdentityNotConfirmed):
+        service.require_confirmed(session=s, register_number=c)
+    # The writ with the identifier keeps its person: it never rested on the address.
+    assert (link(database, a).person_id, link(database, a).confirmed) == (person_id, True)
 
 
 def test_merge_and_unmerge_and_conflicting_identifiers(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
