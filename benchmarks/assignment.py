@@ -4,7 +4,7 @@ opening proceedings with their draws.
 - draws: 1,000,000 draws (pure `assignment.rules.draw`) over ten bailiffs with unequal weights, one
   beacon round per 1,000 proceedings; chi-square of the winners' counts against the weights.
 - opening: N writs registered and presented, then timed: `proceedings.service.open_presented`
-  (open + number + log leaves + commit of each draw) and `assignment.service.draw_pending` (reveal +
+  (open + number + log leaves + commit of each draw) and `assignment.draws.draw_pending` (reveal +
   draw + result leaves), each in batches as the worker runs them. Registration and presentation are
   not timed. The generated debtors recur, so part of the proceedings join a consolidated one and
   take its bailiff instead of a draw (229-FZ art. 34): `drawn` + `joined` = `proceedings`.
@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from benchmarks.common import environment, log
 from benchmarks.databases import BACKENDS, drop, fresh_url, postgres_version
+from bailiff.assignment.draws import draw_pending
 from bailiff.assignment import service as assignment
 from bailiff.assignment.beacon import ChainStore
 from bailiff.assignment.models import Assignment
@@ -107,7 +108,7 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         suffix = profile.raw["proceedings"]["consolidation"]["suffix"]
         while True:
             with database.transaction() as session:
-                batch = assignment.draw_pending(session=session, store=store, actor=OPENER, limit=BATCH)
+                batch = draw_pending(session=session, store=store, actor=OPENER, limit=BATCH)
                 # What the worker's `proceeding.assigned` handler does next: members follow their lead.
                 proceedings.join_groups(session=session, suffix=suffix, actor=OPENER, groups=proceedings.groups_of(
                     session=session, numbers={a.proceeding_number for a in batch}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from bailiff.assignment import service as assignment
+from bailiff.assignment import draws
 from bailiff.assignment.beacons import BeaconStore, beacon_store
 from bailiff.config import Settings
 from bailiff.core import outbox
@@ -75,10 +75,10 @@ def draw_committed(database: Database, settings: Settings, deliveries: list[Deli
     store = chain_store(settings)
     while True:
         with database.transaction() as session:
-            if assignment.draw_pending(session=session, store=store, actor=OPENER):
+            if draws.draw_pending(session=session, store=store, actor=OPENER):
                 continue
         with database.reading() as session:
-            wait = assignment.pending_wait(session=session, store=store)
+            wait = draws.pending_wait(session=session, store=store)
         if wait is None:
             return
         if wait > MAX_WAIT_SECONDS + settings.drand_margin_seconds:  # the worker retries the event later

@@ -1,0 +1,147 @@
+"""Reveal and draw: the committed assignments whose beacon round exists are drawn (step 2 of the
+published form, bailiff.assignment.rules) and recorded (step 3), in batches.
+
+A round is revealed only here, after the transaction that committed to it: the log then shows every
+commitment before its round. Like every use case that appends to the log, a batch takes the log lock
+first (`translog.lock`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bailiff.assignment import rules
+if TYPE_CHECKING:
+    from bailiff.assignment.beacons import BeaconStore
+from bailiff.assignment.models import Assignment, BeaconChain, BeaconRound
+from bailiff.assignment.service import shift_workloads
+from bailiff.core import audit, outbox, translog
+from bailiff.core.actor import Actor
+from bailiff.core.clock import to_millis, utcnow
+from bailiff.core.crypto import canonical_json
+from bailiff.core.db import insert_rows, one_of
+
+
+def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
+    """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
+    # Fetch (and verify) the rounds before the log lock: a relay's latency must not hold up the log.
+    needed = _drawable_rounds(session, store, limit)
+    logged = {(r.source, r.round) for r in session.execute(select(BeaconRound.source, BeaconRound.round).where(
+        or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in needed))))} if needed else set()
+    fetched = {(source, round_): store.reveal(source, anchor, round_)
+               for (source, round_), anchor in sorted(needed.items()) if (source, round_) not in logged}
+    size = translog.lock(session)
+    pending = [a for a, _ in _drawable(session, store, limit)]
+    if not pending:
+        return []
+    now = utcnow()
+    chains = {c.source: c for c in session.scalars(select(BeaconChain).where(
+        one_of(session, BeaconChain.source, {a.beacon for a in pending})))}
+    wanted = {(a.beacon, a.round) for a in pending}
+    known = {(r.source, r.round): r.value for r in session.scalars(select(BeaconRound).where(
+        or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in wanted))))}
+    reveals = []
+    for source, round_ in sorted(wanted - set(known)):
+        value, evidence = fetched.get((source, round_)) or store.reveal(source, chains[source].anchor, round_)
+        reveals.append((source, round_, value, evidence))
+        known[(source, round_)] = value
+    leaves = [canonical_json({"v": 1, "event": "beacon.revealed", "beacon": s, "round": n, "value": v.hex(),
+                              **evidence, "at": to_millis(now)}) for s, n, v, evidence in reveals]
+    results = []
+    for a in pending:
+        seed = known[(a.beacon, a.round)]
+        result = rules.draw(seed=seed, proceeding_number=a.proceeding_number,
+                            eligible=rules.eligible_from_leaf({"eligible": a.eligible}))
+        results.append((a, result, seed))
+    first = translog.append(session, leaves + [canonical_json(rules.result_leaf(
+        proceeding_number=a.proceeding_number, commit_leaf_index=a.commit_leaf, round_=a.round, randomness=seed,
+        result=result)) for a, result, seed in results], tree_size=size)
+    insert_rows(session, BeaconRound.__table__, [{"source": s, "round": n, "value": v, "leaf_index": first + i,
+                                                  "revealed_at": now} for i, (s, n, v, _) in enumerate(reveals)])
+    load: dict[str, int] = defaultdict(int)
+    drawn = []
+    for offset, (a, result, _) in enumerate(results):
+        values = {"status": "drawn", "bailiff_id": result.bailiff_id, "ctr": result.ctr, "r": str(result.r),
+                  "result_leaf": first + len(reveals) + offset, "drawn_at": now}
+        drawn.append({"b_id": a.id, **{f"b_{k}": v for k, v in values.items()}})
+        # The rows change below in one statement; the objects the caller gets say the same.
+        for key, value in values.items():
+            set_committed_value(a, key, value)
+        load[result.bailiff_id] += 1
+        previous = _previous_bailiff(session, a)
+        if previous is not None:
+            load[previous] -= 1
+    # One executemany instead of the unit of work's flush of a thousand changed objects (a tenth of
+    # opening and drawing a batch went to that flush).
+    session.connection().execute(
+        update(Assignment).where(Assignment.id == bindparam("b_id"))
+        .values({k: bindparam(f"b_{k}") for k in ("status", "bailiff_id", "ctr", "r", "result_leaf", "drawn_at")}),
+        drawn)
+    shift_workloads(session=session, deltas=load)
+    audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
+                                           subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
+                                           details={"bailiff": a.bailiff_id, "round": a.round, "ctr": a.ctr})
+                           for a, _, _ in results])
+    outbox.emit(session, [outbox.event_row(topic="proceeding.assigned", key=f"proceeding.assigned:{a.id}", at=now,
+                                           payload={"proceeding": a.proceeding_number, "bailiff_id": a.bailiff_id,
+                                                    "kind": a.kind, "result_leaf": a.result_leaf})
+                          for a, _, _ in results])
+    return [a for a, _, _ in results]
+
+
+def _committed_first(session: Session, store: "BeaconStore", limit: int, *columns: Any) -> Select[Any] | None:
+    """The oldest `limit` committed assignments on chains this store can reveal, as a select of
+    `columns` and the chain's anchor; None when no such chain has any."""
+    # Only chains this store can reveal, chosen before the limit: commitments to a chain the deployment
+    # no longer serves (fairness: stalled draws) must not fill every batch and starve the others.
+    sources = [source for (source,) in session.execute(
+        select(Assignment.beacon).where(Assignment.status == "committed").distinct())
+        if source is not None and store.can_reveal(source)]
+    if not sources:
+        return None
+    return (select(*columns, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
+            .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
+            .order_by(Assignment.commit_leaf).limit(limit))
+
+
+def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
+    """Committed assignments whose round this store can reveal now, with their chain's anchor."""
+    query = _committed_first(session, store, limit, Assignment)
+    if query is None:
+        return []
+    rows = session.execute(query).all()
+    return [(a, anchor) for a, anchor in rows if store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
+
+
+def _drawable_rounds(session: Session, store: "BeaconStore", limit: int) -> dict[tuple[str, int], bytes]:
+    """The rounds (with their chain's anchor) that `_drawable` would return assignments for: plain
+    rows, read before the log lock to fetch the rounds, without loading the assignments twice."""
+    query = _committed_first(session, store, limit, Assignment.beacon, Assignment.round)
+    if query is None:
+        return {}
+    rows = session.connection().execute(query).all()
+    return {(source, round_): anchor for source, round_, anchor in rows if store.ready_in(source, round_) <= 0}
+
+
+def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:
+    """Seconds until the earliest round that committed assignments wait for is published; None when
+    nothing waits."""
+    rounds = session.execute(select(Assignment.beacon, func.min(Assignment.round)).where(
+        Assignment.status == "committed").group_by(Assignment.beacon)).all()
+    waits = [store.ready_in(source, round_) for source, round_ in rounds
+             if source is not None and store.can_reveal(source)]
+    return min(waits) + 0.05 if waits else None
+
+
+def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:
+    """Who had the proceeding before a redraw (their workload goes down)."""
+    if assignment.seq == 0:
+        return None
+    return session.scalar(select(Assignment.bailiff_id).where(
+        Assignment.proceeding_number == assignment.proceeding_number, Assignment.seq < assignment.seq,
+        Assignment.status == "drawn").order_by(Assignment.seq.desc()).limit(1))
