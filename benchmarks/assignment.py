@@ -29,9 +29,9 @@ from benchmarks.common import environment, log
 from benchmarks.databases import BACKENDS, drop, fresh_url, postgres_version
 from bailiff.assignment.draws import draw_pending
 from bailiff.assignment import service as assignment
-from bailiff.assignment.beacon import ChainStore
 from bailiff.assignment.models import Assignment
 from bailiff.assignment.rules import Eligible, draw
+from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.db import Database, upgrade
@@ -40,6 +40,7 @@ from bailiff.identity import evaluation
 from bailiff.identity.handlers import handlers as identity_handlers
 from bailiff.jurisdictions import load_profile
 from bailiff.proceedings import service as proceedings
+from bailiff.proceedings.handlers import chain_store
 from bailiff.proceedings.service import OPENER, Presentation
 from bailiff.register import service as register
 from bailiff.register.models import Writ
@@ -92,13 +93,15 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
             for number in numbers:
                 register.transition(session=session, register_number=number, action="present", reason="bench",
                                     actor=service, department="77001")
-        store = ChainStore(tmp / f"beacon-{backend}")
+        # The beacon store as the worker's handlers get it, once per batch (a process keeps its chains).
+        settings = Settings(data_dir=tmp / f"data-{backend}", database_url=url)
         profile = load_profile("ru")
         now = utcnow()
         started = time.perf_counter()
         for start in range(0, len(numbers), BATCH):
             with database.transaction() as session:
-                outcome = proceedings.open_presented(session=session, store=store, profile=profile, presentations=[
+                outcome = proceedings.open_presented(session=session, store=chain_store(settings), profile=profile,
+                                                     presentations=[
                     Presentation(n, now, "77001") for n in numbers[start:start + BATCH]])
             if outcome.not_opened or outcome.waiting_for_identity:
                 raise RuntimeError(f"not all proceedings opened: {outcome}")
@@ -108,7 +111,7 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         suffix = profile.raw["proceedings"]["consolidation"]["suffix"]
         while True:
             with database.transaction() as session:
-                batch = draw_pending(session=session, store=store, actor=OPENER, limit=BATCH)
+                batch = draw_pending(session=session, store=chain_store(settings), actor=OPENER, limit=BATCH)
                 # What the worker's `proceeding.assigned` handler does next: members follow their lead.
                 proceedings.join_groups(session=session, suffix=suffix, actor=OPENER, groups=proceedings.groups_of(
                     session=session, numbers={a.proceeding_number for a in batch}))

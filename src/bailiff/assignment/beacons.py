@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Union
 
 from bailiff.assignment.beacon import ChainStore
@@ -10,12 +11,25 @@ from bailiff.config import Settings
 
 BeaconStore = Union[ChainStore, DrandStore]
 
+# Loading a local chain hashes it whole (65,536 rounds, about 50 ms). One store per folder and process
+# keeps the chains it has loaded; a new store for every worker batch and request rebuilt the chain
+# each time, twice per batch of openings and draws.
+_LOCAL_STORES: dict[Path, ChainStore] = {}
+
+
+def local_store(folder: Path) -> ChainStore:
+    """The process's store of local chains in this folder."""
+    store = _LOCAL_STORES.get(folder)
+    if store is None:
+        store = _LOCAL_STORES.setdefault(folder, ChainStore(folder))
+    return store
+
 
 def beacon_store(settings: Settings) -> BeaconStore:
     """`BAILIFF_BEACON=local` (default) or `drand` (relay `BAILIFF_DRAND_URL`, chain pinned by
     `BAILIFF_DRAND_CHAIN`, `_PUBLIC_KEY`, `_GENESIS`, `_PERIOD`; quicknet when the chain is not set;
     rounds committed at least `BAILIFF_DRAND_MARGIN` seconds ahead). ValueError names what is missing."""
-    local = ChainStore(settings.beacon_dir)
+    local = local_store(settings.beacon_dir)
     if settings.beacon == "local":
         return local
     if settings.beacon != "drand":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.assignment import rules
@@ -244,11 +244,16 @@ def _next_round(session: Session, store: "BeaconStore", size: int) -> tuple[Any,
 
 def shift_workloads(*, session: Session, deltas: dict[str, int]) -> None:
     """Add each delta to its bailiff's open cases, never below zero (a workload is a count)."""
+    changes = {bailiff_id: delta for bailiff_id, delta in sorted(deltas.items()) if delta}
+    if not changes:
+        return
     floor = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
-    for bailiff_id, delta in deltas.items():
-        if delta:
-            session.execute(update(Bailiff).where(Bailiff.id == bailiff_id)
-                            .values(open_cases=floor(Bailiff.open_cases + delta, 0)))
+    # One statement for the batch's bailiffs (a statement each was a tenth of drawing a batch of 250).
+    session.execute(update(Bailiff).where(Bailiff.id.in_(list(changes)))
+                    .values(open_cases=floor(Bailiff.open_cases + case(changes, value=Bailiff.id, else_=0), 0))
+                    .execution_options(synchronize_session=False))
+    for obj in [o for o in session.identity_map.values() if isinstance(o, Bailiff) and o.id in changes]:
+        session.expire(obj, ["open_cases"])
 
 
 def release(*, session: Session, proceeding_number: str) -> None:

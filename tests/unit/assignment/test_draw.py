@@ -96,3 +96,16 @@ def test_chain_store_keeps_secrets_private_and_checks_them(tmp_path) -> None:  #
     with pytest.raises(BeaconError, match="not in"):
         ChainStore(tmp_path / "elsewhere", length=50).load(chain.anchor)
     assert len(chain.anchor) == 32
+
+
+def test_the_deployments_local_store_is_kept_with_the_chains_it_loaded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bailiff.assignment.beacons import beacon_store
+    from bailiff.config import Settings
+
+    settings = Settings(data_dir=tmp_path, database_url="sqlite://")
+    store = beacon_store(settings)
+    chain = store.create()
+    again = beacon_store(Settings(data_dir=tmp_path, database_url="sqlite://"))
+    # The same store, so the chain is not hashed again for every batch (65,536 rounds, ~50 ms).
+    assert again is store and again.load(chain.anchor) is chain
+    assert beacon_store(Settings(data_dir=tmp_path / "other", database_url="sqlite://")) is not store
