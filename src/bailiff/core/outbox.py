@@ -64,16 +64,19 @@ def backoff(attempts: int) -> timedelta:
 LEASE = timedelta(seconds=60)
 
 
-def lease_batch(session: Session, *, limit: int, lease: timedelta = LEASE) -> list[OutboxEvent]:
-    """Take up to `limit` due events for one delivery attempt.
+def lease_batch(session: Session, *, limit: int, lease: timedelta = LEASE) -> list[Any]:
+    """Take up to `limit` due events for one delivery attempt, oldest first: rows with `id`, `topic`,
+    `key`, `payload`, `created_at` and `attempts`.
 
     The events are leased (made unavailable for `lease`) rather than kept locked, so that slow
     recipients never hold a database lock: on SQLite a long write transaction would stall intake.
     A worker that dies mid-delivery simply lets the lease expire and the event is tried again.
+    One UPDATE ... RETURNING leases the batch (as ORM objects, each lease was an UPDATE of its own:
+    a tenth of the worker's time on opening proceedings).
     """
     now = utcnow()
-    stmt = (
-        select(OutboxEvent)
+    due = (
+        select(OutboxEvent.id)
         .where(
             OutboxEvent.delivered_at.is_(None),
             OutboxEvent.parked_at.is_(None),
@@ -84,11 +87,13 @@ def lease_batch(session: Session, *, limit: int, lease: timedelta = LEASE) -> li
     )
     if session.get_bind().dialect.name == "postgresql":
         # Several workers share the queue without taking the same events.
-        stmt = stmt.with_for_update(skip_locked=True)
-    events = list(session.scalars(stmt))
-    for ev in events:
-        ev.available_at = now + lease
-    return events
+        due = due.with_for_update(skip_locked=True)
+    leased = session.execute(
+        update(OutboxEvent).where(OutboxEvent.id.in_(due)).values(available_at=now + lease)
+        .returning(OutboxEvent.id, OutboxEvent.topic, OutboxEvent.key, OutboxEvent.payload,
+                   OutboxEvent.created_at, OutboxEvent.attempts)
+        .execution_options(synchronize_session=False)).all()
+    return sorted(leased, key=lambda row: row.id)
 
 
 def mark_delivered(session: Session, event_ids: list[int]) -> None:
@@ -98,6 +103,7 @@ def mark_delivered(session: Session, event_ids: list[int]) -> None:
             update(OutboxEvent)
             .where(OutboxEvent.id.in_(event_ids[start:start + 1000]))
             .values(delivered_at=utcnow(), attempts=OutboxEvent.attempts + 1, last_error=None)
+            .execution_options(synchronize_session=False)  # leased as rows: no objects to keep in step
         )
 
 
