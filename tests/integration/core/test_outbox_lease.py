@@ -12,18 +12,20 @@ from bailiff.core.db import Database, upgrade
 from tests.conftest import fresh_database_url
 
 
-def _database(backend: str, tmp_path: Path) -> Database:
+def _database(backend: str, tmp_path: Path, events: int) -> Database:
+    """A fresh database (other tests' events must not be leased) holding `events` due events."""
     url = fresh_database_url(backend, tmp_path, "outbox_lease")
     upgrade(url)
-    return Database(url)
+    database = Database(url)
+    with database.transaction() as session:
+        outbox.emit(session, [outbox.event_row(topic="test.lease", key=f"lease:{i}", payload={"n": i})
+                              for i in range(events)])
+    return database
 
 
 def test_leases_take_the_oldest_due_events_once(backend: str, tmp_path: Path) -> None:
-    database = _database(backend, tmp_path)
+    database = _database(backend, tmp_path, 5)
     try:
-        with database.transaction() as session:
-            outbox.emit(session, [outbox.event_row(topic="test.lease", key=f"lease:{i}", payload={"n": i})
-                                  for i in range(5)])
         with database.transaction() as session:
             first = outbox.lease_batch(session, limit=3)
         assert [e.payload["n"] for e in first] == [0, 1, 2]
@@ -42,11 +44,8 @@ def test_leases_take_the_oldest_due_events_once(backend: str, tmp_path: Path) ->
 
 
 def test_two_workers_at_once_never_take_the_same_event(backend: str, tmp_path: Path) -> None:
-    database = _database(backend, tmp_path)
+    database = _database(backend, tmp_path, 4)
     try:
-        with database.transaction() as session:
-            outbox.emit(session, [outbox.event_row(topic="test.lease", key=f"both:{i}", payload={"n": i})
-                                  for i in range(4)])
         if backend == "sqlite":  # one writer at a time: the second worker leases after the first commits
             with database.transaction() as one:
                 taken = outbox.lease_batch(one, limit=2)
