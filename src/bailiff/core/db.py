@@ -72,7 +72,7 @@ _NINETEEN_NINES = b"9" * 19
 def _json_loads(text: str | bytes) -> Any:
     """JSON from a JSON column: orjson (reading documents and events was a tenth of opening
     proceedings with the standard library), exact for every integer."""
-    data = text.encode() if isinstance(text, str) else text
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if _NINETEEN_NINES in data.translate(_DIGITS_AS_NINES):
         return json.loads(text)
     return orjson.loads(text)
