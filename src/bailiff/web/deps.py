@@ -45,8 +45,8 @@ def get_db(request: Request) -> Iterator[Session]:
 async def in_read_session(request: Request, work: Callable[[Session], T]) -> T:
     """Run `work` in a read-only session, session and all in one worker thread.
 
-    For the public read endpoints an auditor polls (tree head, proofs, leaves): a sync dependency
-    plus a sync handler cost three hops between the event loop and the thread pool per request.
+    For public read endpoints that need the ORM (a writ's verification): a sync dependency plus a
+    sync handler cost three hops between the event loop and the thread pool per request.
     A read whose pooled connection turns out to be dead runs once more (`Database.read`).
     """
     return await run_in_threadpool(get_database(request).read, work)
