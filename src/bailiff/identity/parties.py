@@ -29,6 +29,11 @@ def party_records(register_number: str, document: dict[str, Any]) -> list[PartyR
     return records
 
 
+def party_of(document: dict[str, Any], role: str, position: int) -> dict[str, Any]:
+    """The party a link names (its role and position) as the writ's document shows it."""
+    return document["debtors" if role == "debtor" else "creditors"][position]
+
+
 def party_record(register_number: str, role: str, position: int, party: dict[str, Any]) -> PartyRecord:
     """One party, with names in the nominative and comparison keys."""
     ids = _valid_identifiers(party.get("identifiers", {}))

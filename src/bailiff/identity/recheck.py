@@ -21,7 +21,7 @@ from bailiff.core.actor import Actor
 from bailiff.identity import scoring, service
 from bailiff.identity.blocking import Batch, load_candidates, load_owners
 from bailiff.identity.models import PartyLink, ReviewTask
-from bailiff.identity.parties import party_record
+from bailiff.identity.parties import party_of, party_record
 from bailiff.identity.resolve import decide_person
 from bailiff.register import service as register
 
@@ -66,8 +66,7 @@ def recheck_reviews(*, session: Session, person_ids: Collection[int], actor: Act
     pending = []
     for task in tasks:
         link = links[task.link_id]
-        parties = documents[link.register_number]["debtors" if link.role == "debtor" else "creditors"]
-        party = parties[link.position]
+        party = party_of(documents[link.register_number], link.role, link.position)
         record = party_record(link.register_number, link.role, link.position, party)
         if record.kind == "person":
             pending.append((task, link, party, record))

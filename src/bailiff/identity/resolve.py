@@ -28,7 +28,7 @@ from bailiff.identity.blocking import index as _index
 from bailiff.identity.blocking import block_keys as _keys
 from bailiff.identity.blocking import load_candidates as _load_candidates
 from bailiff.identity.blocking import load_owners as _load_owners
-from bailiff.identity.parties import party_records
+from bailiff.identity.parties import party_of, party_records
 from bailiff.identity.rules import Decision, PartyRecord
 
 def resolve_writs(*, session: Session, documents: dict[str, dict[str, Any]], actor: Actor,
@@ -315,8 +315,8 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     from bailiff.register import service as register
 
     document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
-    key = "debtors" if link.role == "debtor" else "creditors"
-    record = party_record(link.register_number, link.role, link.position, document[key][link.position])
+    record = party_record(link.register_number, link.role, link.position,
+                          party_of(document, link.role, link.position))
     now = utcnow()
     person_id = sequences.allocate(session, "person", 1)
     insert_rows(session, Person.__table__, [{"id": person_id, **_person_row(record, now)}])
@@ -331,6 +331,12 @@ def new_person_for_link(*, session: Session, link: PartyLink) -> int:
     return person_id
 
 
+def _known_at(session: Session, person_id: int, address_key: str) -> bool:
+    """Whether the registry has the person at this address (from any writ)."""
+    return session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
+                                                         PersonAddress.address_key == address_key)) is not None
+
+
 def remember_party_address(*, session: Session, link: PartyLink, person_id: int,
                            party: dict[str, Any] | None = None) -> str | None:
     """Record the address a party was written at for the person a reviewer (or a recheck) decided it
@@ -341,10 +347,9 @@ def remember_party_address(*, session: Session, link: PartyLink, person_id: int,
         from bailiff.register import service as register
 
         document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
-        party = document["debtors" if link.role == "debtor" else "creditors"][link.position]
+        party = party_of(document, link.role, link.position)
     key = places.address_key(party.get("address"))
-    if not key or session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
-                                                                PersonAddress.address_key == key)) is not None:
+    if not key or _known_at(session, person_id, key):
         return None
     session.add(PersonAddress(person_id=person_id, address_key=key, register_number=link.register_number,
                               seen_at=utcnow()))
@@ -362,8 +367,7 @@ def unsettle_address_links(*, session: Session, person_id: int, address_key: str
     identifier's link never rested on the address, and a reviewer's decision stands until a
     reviewer reopens it.
     """
-    if session.scalar(select(PersonAddress.id).where(PersonAddress.person_id == person_id,
-                                                     PersonAddress.address_key == address_key)) is not None:
+    if _known_at(session, person_id, address_key):
         return []  # another writ taught the same address: it still corroborates
     links = list(session.scalars(select(PartyLink).where(
         PartyLink.person_id == person_id, PartyLink.outcome == "linked", PartyLink.confirmed.is_(True),
@@ -376,7 +380,7 @@ def unsettle_address_links(*, session: Session, person_id: int, address_key: str
     documents = register.documents(session=session, register_numbers=sorted({k.register_number for k in links}))
     now, unsettled = utcnow(), []
     for link in links:
-        party = documents[link.register_number]["debtors" if link.role == "debtor" else "creditors"][link.position]
+        party = party_of(documents[link.register_number], link.role, link.position)
         if places.address_key(party.get("address")) != address_key:
             continue
         link.person_id, link.confirmed, link.outcome = None, False, "review"
