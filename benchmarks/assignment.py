@@ -5,8 +5,8 @@ opening proceedings with their draws.
   beacon round per 1,000 proceedings; chi-square of the winners' counts against the weights.
 - opening: N writs registered and presented, then timed: `proceedings.service.open_presented`
   (open + number + log leaves + commit of each draw) and `assignment.draws.draw_pending` (reveal +
-  draw + result leaves), each in batches as the worker runs them. Registration and presentation are
-  not timed. The generated debtors recur, so part of the proceedings join a consolidated one and
+  draw + result leaves), each in batches as the worker runs them. Registration, presentation and the
+  beacon's anchoring (once per worker start) are not timed. The generated debtors recur, so part of the proceedings join a consolidated one and
   take its bailiff instead of a draw (229-FZ art. 34): `drawn` + `joined` = `proceedings`.
 """
 
@@ -93,8 +93,11 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
             for number in numbers:
                 register.transition(session=session, register_number=number, action="present", reason="bench",
                                     actor=service, department="77001")
-        # The beacon store as the worker's handlers get it, once per batch (a process keeps its chains).
+        # The beacon store as the worker's handlers get it, once per batch (a process keeps its chains);
+        # its chain is anchored before the timing, as `bailiff worker` anchors it at start.
         settings = Settings(data_dir=tmp / f"data-{backend}", database_url=url)
+        with database.transaction() as session:
+            assignment.anchor_beacon(session=session, store=chain_store(settings))
         profile = load_profile("ru")
         now = utcnow()
         started = time.perf_counter()

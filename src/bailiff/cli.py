@@ -50,14 +50,19 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due now, the
     """Deliver outbox events (debtor identification, receipts to issuers) with retries until stopped."""
     import logging
 
+    from bailiff.assignment.service import anchor_beacon
     from bailiff.core import worker as outbox_worker
     from bailiff.core.db import Database, upgrade
+    from bailiff.proceedings.handlers import chain_store
     from bailiff.subscriptions import all_handlers
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
     upgrade(settings.database_url)
     database = Database(settings.database_url)
+    # The beacon is anchored in the log at start (a local chain is made, or loaded into this process).
+    with database.transaction() as session:
+        anchor_beacon(session=session, store=chain_store(settings))
     outbox_worker.run_forever(database, all_handlers(database, settings), max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
 
 

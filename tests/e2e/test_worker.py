@@ -75,6 +75,9 @@ def test_worker_delivers_signed_receipt_after_failures(deployment: Deployment, t
         # Delivered events are not sent again.
         deployment.cli("worker", "--once")
         assert len(receiver.received) == 2
+        # Each start anchors the beacon unless it is anchored: three starts, one chain (its secret is
+        # in the data folder, where each new process finds it).
+        assert _anchored_chains(deployment) == 1
     finally:
         receiver.server.shutdown()
 
@@ -91,3 +94,21 @@ def _make_due(deployment: Deployment) -> None:
     with database.transaction() as session:
         session.execute(update(OutboxEvent).where(OutboxEvent.delivered_at.is_(None)).values(available_at=utcnow()))
     database.dispose()
+
+
+def _anchored_chains(deployment: Deployment) -> int:
+    """Beacon chains anchored in the log, each with its `beacon.anchored` leaf checked."""
+    from sqlalchemy import select
+
+    from bailiff.assignment.models import BeaconChain
+    from bailiff.core import translog
+    from bailiff.core.db import Database
+
+    database = Database(deployment.database_url)
+    with database.reading() as session:
+        chains = list(session.scalars(select(BeaconChain)))
+        for chain in chains:
+            leaf = json.loads(translog.leaf(session, chain.anchor_leaf))
+            assert leaf["event"] == "beacon.anchored" and leaf["anchor"] == chain.anchor.hex()
+    database.dispose()
+    return len(chains)

@@ -223,6 +223,14 @@ def commit(*, session: Session, requests: Sequence[Request], store: "BeaconStore
     return refused
 
 
+def anchor_beacon(*, session: Session, store: "BeaconStore") -> tuple[str, int]:
+    """Anchor the deployment's beacon in the log unless a chain of it with rounds left is anchored
+    already (the worker does this at start, so that its first draws do not make the chain); returns
+    the chain's source and its anchoring leaf. Idempotent."""
+    chain, _, anchor_leaf = _next_round(session, store, translog.lock(session))
+    return chain.source, anchor_leaf
+
+
 def _next_round(session: Session, store: "BeaconStore", size: int) -> tuple[Any, int, int]:
     """The store's active chain, its first round not yet revealed (local: the next in order; drand:
     one not yet published), and the leaf that anchored the chain (a new anchored chain when a local

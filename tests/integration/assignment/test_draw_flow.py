@@ -7,20 +7,23 @@ import uuid
 from datetime import date, timedelta
 from urllib.parse import quote
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from bailiff.assignment import service as assignment
 from bailiff.assignment.auditor import AssignmentAuditor
-from bailiff.assignment.models import Assignment
+from bailiff.assignment.models import Assignment, BeaconChain
 from bailiff.config import Settings
 from bailiff.core.actor import CLI_ADMIN
+from bailiff.core import translog
 from bailiff.core.audit import AuditEvent
 from bailiff.core.db import Database
 from bailiff.core.errors import Forbidden
 from bailiff.identity.identifiers import make_inn_person
 from bailiff.core.worker import run_once
+from bailiff.proceedings.handlers import chain_store
 from bailiff.proceedings.models import Proceeding
 from bailiff.subscriptions import all_handlers
 from tests.conftest import Issuer
@@ -143,3 +146,16 @@ def test_an_office_with_no_one_free_is_recorded_not_drawn(client: TestClient, da
         reasons = session.scalars(select(AuditEvent.reason).where(AuditEvent.action == "assignment.no_eligible",
                                                                   AuditEvent.subject_id == number)).all()
     assert reasons == [f"no bailiff of {office} can take a case"]
+
+
+def test_the_beacon_is_anchored_once_by_the_worker_start(database: Database, settings: Settings) -> None:
+    """`bailiff worker` anchors the beacon at start; a second start (or a first draw) uses that chain."""
+    store = chain_store(settings)
+    with database.transaction() as session:
+        source, anchor_leaf = assignment.anchor_beacon(session=session, store=store)
+    with database.transaction() as session:
+        assert assignment.anchor_beacon(session=session, store=store) == (source, anchor_leaf)
+        chain = session.scalar(select(BeaconChain).where(BeaconChain.source == source))
+        leaf = orjson.loads(translog.leaf(session, anchor_leaf))
+    assert chain is not None and chain.anchor_leaf == anchor_leaf
+    assert leaf["event"] == "beacon.anchored" and leaf["beacon"] == source and leaf["anchor"] == chain.anchor.hex()
