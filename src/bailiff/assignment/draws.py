@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -24,7 +24,7 @@ from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.db import insert_rows, one_of, update_rows
 
 
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
@@ -68,7 +68,7 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     for offset, (a, result, _) in enumerate(results):
         values = {"status": "drawn", "bailiff_id": result.bailiff_id, "ctr": result.ctr, "r": str(result.r),
                   "result_leaf": first + len(reveals) + offset, "drawn_at": now}
-        drawn.append({"b_id": a.id, **{f"b_{k}": v for k, v in values.items()}})
+        drawn.append({"id": a.id, **values})
         # The rows change below in one statement; the objects the caller gets say the same.
         for key, value in values.items():
             set_committed_value(a, key, value)
@@ -76,12 +76,9 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
         previous = _previous_bailiff(session, a)
         if previous is not None:
             load[previous] -= 1
-    # One executemany instead of the unit of work's flush of a thousand changed objects (a tenth of
-    # opening and drawing a batch went to that flush).
-    session.connection().execute(
-        update(Assignment).where(Assignment.id == bindparam("b_id"))
-        .values({k: bindparam(f"b_{k}") for k in ("status", "bailiff_id", "ctr", "r", "result_leaf", "drawn_at")}),
-        drawn)
+    # One statement instead of the unit of work's flush of a thousand changed objects (a tenth of
+    # opening and drawing a batch went to that flush), or an UPDATE per row.
+    update_rows(session, Assignment.__table__, "id", drawn)
     shift_workloads(session=session, deltas=load)
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
                                            subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,

@@ -216,6 +216,42 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             copy.write_row(values)
 
 
+def update_rows(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> int:
+    """Set columns of many rows, each found by its `key` column, in the session's transaction; returns
+    the number of rows changed. Every row must have the same keys; JSON columns are not supported.
+
+    An executemany of one UPDATE sends a statement per row, which PostgreSQL parses, plans and runs
+    one by one (3,361 draws of a benchmark batch took 3,361 statements). On PostgreSQL the rows go
+    as one array per column instead, joined to the table in one statement (`UPDATE ... FROM
+    unnest(...)`); on SQLite, in process, the driver's executemany of one prepared UPDATE is as cheap.
+    """
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect
+    names = list(rows[0])
+    if key not in names:
+        raise ValueError(f"{table.name}: every row must give its {key}")
+    columns = [table.c[n] for n in names]
+    if any(isinstance(c.type.dialect_impl(dialect), JSON) for c in columns):
+        raise ValueError(f"{table.name}: update_rows does not set JSON columns")
+    session.flush()  # pending ORM changes first, as a statement through the session would
+    if dialect.name != "postgresql":
+        statement = (table.update().where(table.c[key] == bindparam(f"u_{key}"))
+                     .values({n: bindparam(f"u_{n}") for n in names if n != key}))
+        result = session.connection().execute(statement, [{f"u_{n}": r[n] for n in names} for r in rows])
+        return result.rowcount
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    arrays = [[r[n] for r in rows] for n in names]
+    arrays = [a if p is None else [p(v) for v in a] for a, p in zip(arrays, processors, strict=True)]
+    prepare = dialect.identifier_preparer
+    quoted = [prepare.quote(n) for n in names]
+    sql = (f"UPDATE {prepare.format_table(table)} AS t SET "
+           + ", ".join(f"{q} = v.{q}" for n, q in zip(names, quoted, strict=True) if n != key)
+           + " FROM unnest(" + ", ".join(f"%s::{c.type.compile(dialect=dialect)}[]" for c in columns)
+           + f") AS v({', '.join(quoted)}) WHERE t.{prepare.quote(key)} = v.{prepare.quote(key)}")
+    return session.connection().exec_driver_sql(sql, tuple(arrays)).rowcount
+
+
 class Database:
     """An engine with its write and read-only session factories."""
 

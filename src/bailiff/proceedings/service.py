@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bailiff.assignment import consolidation
 from bailiff.assignment import service as assignment
@@ -19,7 +20,7 @@ from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import local_date, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.db import insert_rows, one_of, update_rows
 from bailiff.core.errors import Forbidden, NotFound
 from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile
@@ -127,7 +128,10 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             r["leaf_index"] = size + offset
             r["consolidation_leaf"] = r["leaf_index"] if r["consolidation"] else None
         for offset, p in enumerate(regrouped):
-            p.consolidation_leaf = size + len(rows) + offset
+            set_committed_value(p, "consolidation_leaf", size + len(rows) + offset)
+        update_rows(session, Proceeding.__table__, "number", [
+            {"number": p.number, "consolidation": p.consolidation, "consolidation_leaf": p.consolidation_leaf}
+            for p in regrouped])
         insert_rows(session, Proceeding.__table__, rows)
         for office_id in sorted({r["office_id"] for r in rows}):
             moved = register.transition_many(
@@ -222,8 +226,8 @@ def _consolidate(session: Session, rows: list[dict[str, Any]], suffix: str) -> l
         name = next((p.consolidation for p in old if p.consolidation), None) or \
             (old[0].number if old else new[0]["number"]) + suffix
         for p in old:
-            if p.consolidation != name:
-                p.consolidation = name
+            if p.consolidation != name:  # written with its leaf, in one statement (open_presented)
+                set_committed_value(p, "consolidation", name)
                 regrouped.append(p)
         for r in new:
             r["consolidation"] = name

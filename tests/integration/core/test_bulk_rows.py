@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+
+import pytest
 
 from sqlalchemy import select, text
 
 from bailiff.core.clock import utcnow
-from bailiff.core.db import BULK_MIN_ROWS, Database, insert_rows
+from bailiff.core.db import BULK_MIN_ROWS, Database, insert_rows, update_rows
 from bailiff.core.outbox import OutboxEvent
 
 
@@ -52,3 +55,34 @@ def test_json_columns_read_back_exactly(database: Database) -> None:
                                       .where(OutboxEvent.topic == "test.json")).all())
     assert [stored[f"json:{i}"] for i in range(len(payloads))] == payloads
     assert type(stored["json:0"]["big"]) is int
+
+
+def test_update_rows_sets_each_row_by_its_key(database: Database) -> None:
+    now = utcnow()
+    tag = uuid.uuid4().hex
+    # Never due (a year ahead): no worker of another test leases these events meanwhile.
+    later = now + timedelta(days=400)
+    with database.transaction() as session:
+        insert_rows(session, OutboxEvent.__table__, [
+            {"topic": "test.update", "key": f"update:{tag}:{i}", "created_at": now, "available_at": later,
+             "attempts": 0, "last_error": None, "payload": {"n": i}} for i in range(60)])
+    with database.reading() as session:
+        ids = dict(session.execute(select(OutboxEvent.key, OutboxEvent.id).where(OutboxEvent.key.like(f"update:{tag}:%"))).all())
+    changes = [{"id": ids[f"update:{tag}:{i}"], "attempts": i + 1,
+                "last_error": None if i % 2 else f"ошибка {i}: 'quote' %s \\ tab\t",
+                "delivered_at": None if i % 3 else now - timedelta(seconds=i)} for i in range(50)]
+    with database.transaction() as session:
+        assert update_rows(session, OutboxEvent.__table__, "id", changes) == 50
+    with database.reading() as session:
+        stored = {e.id: e for e in session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(list(ids.values()))))}
+    for change in changes:
+        event = stored[change["id"]]
+        assert (event.attempts, event.last_error, event.delivered_at) == (
+            change["attempts"], change["last_error"], change["delivered_at"])
+        assert event.available_at == later and event.payload["n"] == change["attempts"] - 1
+    untouched = [stored[ids[f"update:{tag}:{i}"]] for i in range(50, 60)]
+    assert all((e.attempts, e.last_error, e.delivered_at) == (0, None, None) for e in untouched)
+    with database.transaction() as session, pytest.raises(ValueError, match="JSON"):
+        update_rows(session, OutboxEvent.__table__, "id", [{"id": changes[0]["id"], "payload": {"n": -1}}])
+    with database.transaction() as session, pytest.raises(ValueError, match="every row must give its id"):
+        update_rows(session, OutboxEvent.__table__, "id", [{"attempts": 5}])
