@@ -67,9 +67,10 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
     by_mention = {m.mention_id: m for m in mentions}
     with database.reading() as session:
         rows = session.execute(select(PartyLink.register_number, PartyLink.person_id, PartyLink.outcome,
-                                      PartyLink.confirmed)
-                               .where(PartyLink.register_number.in_(list(numbers)), PartyLink.role == "debtor"))
-        decided = {numbers[rn]: (pid, outcome, confirmed) for rn, pid, outcome, confirmed in rows}
+                                      PartyLink.confirmed, PartyLink.evidence)
+                               .where(PartyLink.register_number.in_(list(numbers)), PartyLink.role == "debtor")).all()
+        decided = {numbers[rn]: (pid, outcome, confirmed) for rn, pid, outcome, confirmed, _ in rows}
+        held = {numbers[rn]: _held_because(outcome, evidence) for rn, _, outcome, _, evidence in rows}
         # A link names the record it was made to; a merge since then makes the survivor the person.
         survivor = dict(session.execute(select(Person.id, Person.merged_into).where(Person.merged_into.is_not(None))).all())
     for mention_id, (pid, outcome, confirmed) in list(decided.items()):
@@ -89,11 +90,16 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
     namesakes = people.namesake_pairs(population, mentions)
     same = {(a, b) for group in linked_to.values() for a, b in combinations(sorted(group), 2)}
     outcome = {"with_identifier": [0, 0], "without_identifier": [0, 0], "without_identifier_same_address": [0, 0]}
+    missed: dict[str, int] = {}
     for a, b in people.true_pairs(mentions):
         both = by_mention[a].has_identifier and by_mention[b].has_identifier
         bucket = outcome["with_identifier" if both else "without_identifier"]
         bucket[1] += 1
         bucket[0] += (a, b) in same
+        if not both and (a, b) not in same:
+            reasons = sorted(r for r in (held.get(a), held.get(b)) if r)  # a review sorts after a newcomer
+            reason = reasons[-1] if reasons else "each linked to, or made, a different record"
+            missed[reason] = missed.get(reason, 0) + 1
         if not both and by_mention[a].party.get("address") == by_mention[b].party.get("address"):
             # Without a shared identifier, a pair written at two addresses looks exactly like the
             # benchmark's namesakes born the same day in the same town: it goes to a reviewer.
@@ -112,9 +118,22 @@ def score_outcome(database: Database, mentions: list[people.Mention], population
         "recall_without_identifier": _ratio(*outcome["without_identifier"]),
         "true_pairs_without_identifier_same_address": outcome["without_identifier_same_address"][1],
         "recall_without_identifier_same_address": _ratio(*outcome["without_identifier_same_address"]),
+        # Why the missed pairs without a shared identifier were not linked: the decision of one of the two.
+        "missed_without_identifier": dict(sorted(missed.items(), key=lambda item: -item[1])),
         "outcomes": outcomes,
         "review_share": round(outcomes.get("review", 0) / max(len(decided), 1), 4),
     }
+
+
+def _held_because(outcome: str, evidence: dict[str, Any]) -> str | None:
+    """What kept a mention from being linked to its person's other mentions, or None when it was linked."""
+    if outcome == "review":
+        return "review: " + str(evidence.get("review_reason") or evidence.get("conflict")
+                                or ("identifier and birth data disagree" if "identifier_birth_data" in evidence
+                                    else "other"))
+    if outcome == "new" and "duplicate_reason" in evidence:  # rules.identified_newcomer
+        return "new person with an identifier nobody held, filed as a possible duplicate"
+    return None  # linked, or a new person (the first mention of someone, or one no candidate matched)
 
 
 def _ratio(hits: int, total: int) -> float | None:
