@@ -6,7 +6,8 @@ opening proceedings with their draws.
 - opening: N writs registered and presented, then timed: `proceedings.service.open_presented`
   (open + number + log leaves + commit of each draw) and `assignment.draws.draw_pending` (reveal +
   draw + result leaves), each in batches as the worker runs them. Registration, presentation and the
-  beacon's anchoring (once per worker start) are not timed. The generated debtors recur, so part of the proceedings join a consolidated one and
+  beacon's anchoring (once per worker start) are not timed; the garbage collector has the worker's
+  settings (`bailiff.core.heap`). The generated debtors recur, so part of the proceedings join a consolidated one and
   take its bailiff instead of a draw (229-FZ art. 34): `drawn` + `joined` = `proceedings`.
 """
 
@@ -32,6 +33,7 @@ from bailiff.assignment import service as assignment
 from bailiff.assignment.models import Assignment
 from bailiff.assignment.rules import Eligible, draw
 from bailiff.config import Settings
+from bailiff.core import heap
 from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.db import Database, upgrade
@@ -100,6 +102,7 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
             assignment.anchor_beacon(session=session, store=chain_store(settings))
         profile = load_profile("ru")
         now = utcnow()
+        heap.settle()  # the garbage collector's settings of `bailiff worker` (bailiff.core.heap)
         started = time.perf_counter()
         for start in range(0, len(numbers), BATCH):
             with database.transaction() as session:

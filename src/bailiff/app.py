@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,7 +11,7 @@ from sqlalchemy import func, select
 
 import bailiff
 from bailiff.config import Settings, load_settings
-from bailiff.core import translog
+from bailiff.core import heap, translog
 from bailiff.core.crypto import SigningKey
 from bailiff.core.db import Database
 from bailiff.jurisdictions import load_profile
@@ -75,19 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 def create_server_app() -> FastAPI:
     """The factory `bailiff serve` hands to uvicorn: the app, with the process's heap settled."""
     app = create_app()
-    _settle_heap()
+    heap.settle()  # the process's heap: see bailiff.core.heap
     return app
 
 
-# A batch of 1,000 writs holds some 50,000 container objects until it is answered; with CPython's
-# default first threshold (700) the collector ran about 70 times per batch, rescanning them and
-# everything the imports left behind, for 60 us of a writ's 400 us in-process. The start-up heap is
-# moved out of the collector's sight and the youngest generation collected only when a batch's worth
-# of objects is alive (no collection at all in twelve batches of 1,000 in that measurement).
-GC_THRESHOLDS = (50_000, 20, 20)
-
-
-def _settle_heap() -> None:
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)

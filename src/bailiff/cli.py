@@ -51,6 +51,7 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due now, the
     import logging
 
     from bailiff.assignment.service import anchor_beacon
+    from bailiff.core import heap
     from bailiff.core import worker as outbox_worker
     from bailiff.core.db import Database, upgrade
     from bailiff.proceedings.handlers import chain_store
@@ -63,7 +64,9 @@ def worker(once: Annotated[bool, typer.Option(help="Deliver what is due now, the
     # The beacon is anchored in the log at start (a local chain is made, or loaded into this process).
     with database.transaction() as session:
         anchor_beacon(session=session, store=chain_store(settings))
-    outbox_worker.run_forever(database, all_handlers(database, settings), max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
+    handlers = all_handlers(database, settings)
+    heap.settle()  # as `bailiff serve` does: see bailiff.core.heap
+    outbox_worker.run_forever(database, handlers, max_attempts=settings.outbox_max_attempts, stop_when_idle=once)
 
 
 @db_app.command("upgrade")
