@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.clock import utcnow
-from bailiff.core.db import Base, insert_rows
+from bailiff.core.db import Base, insert_rows, one_of
 
 
 class OutboxEvent(Base):
@@ -101,7 +101,7 @@ def mark_delivered(session: Session, event_ids: list[int]) -> None:
     for start in range(0, len(event_ids), 1000):
         session.execute(
             update(OutboxEvent)
-            .where(OutboxEvent.id.in_(event_ids[start:start + 1000]))
+            .where(one_of(session, OutboxEvent.id, event_ids[start:start + 1000]))  # one array on PostgreSQL
             .values(delivered_at=utcnow(), attempts=OutboxEvent.attempts + 1, last_error=None)
             .execution_options(synchronize_session=False)  # leased as rows: no objects to keep in step
         )
