@@ -12,9 +12,8 @@ Namesakes who also share the birth place (about 10% of them) are the hard cases:
 writs omit identifiers they can only be told apart by the address, and not at all when one
 of them has moved, so a linker reaching 0 false links must leave such pairs unlinked. As no
 writ shows whether its person has such a namesake, that means every writ without identifiers
-at an address new for its look-alike waits for a reviewer, namesake or not: measured, most
-missed pairs are such holds (the accuracy result's `missed_without_identifier`), and every
-rule tried that links them made false links.
+at an address new for its look-alike waits for a reviewer, namesake or not: most missed pairs
+are such holds (the accuracy result's `missed_without_identifier` counts them).
 Everything is drawn from the ``random.Random`` passed in, so a seed reproduces the data.
 """
 
