@@ -49,10 +49,11 @@ class Deployment:
             raise AssertionError(f"bailiff {' '.join(args)} exited {result.returncode}: {result.stderr}")
         return result
 
-    def start_server(self, port: int | None = None) -> str:
+    def start_server(self, port: int | None = None, env_extra: dict[str, str] | None = None) -> str:
         """Start `bailiff serve` and wait until it answers; returns its base URL."""
         port = port or free_port()
-        proc = subprocess.Popen([*BAILIFF, "serve", "--host", "127.0.0.1", "--port", str(port)], env=self.env,
+        proc = subprocess.Popen([*BAILIFF, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                env={**self.env, **(env_extra or {})},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.processes.append(proc)
         url = f"http://127.0.0.1:{port}"

@@ -42,3 +42,32 @@ def test_a_rewritten_draw_fails_verification(deployment: Deployment) -> None:
     result = deployment.cli("verify-assignment", number, "--server", server, check=False)
     assert result.returncode == 1
     assert "result.recomputed" in result.stderr
+
+
+def test_kazakh_demo_distributes_among_private_bailiffs_of_regional_chambers(deployment: Deployment) -> None:
+    """`bailiff demo` in a Kazakh deployment: writs with IINs, regional chambers of private bailiffs
+    (`private` mode), proceedings opened and drawn in the chamber of the debtor's city, and draws that
+    an outsider recomputes."""
+    kz = {"BAILIFF_JURISDICTION": "kz"}
+    summary = json.loads(deployment.cli("demo", "--writs", "150", "--no-serve", env_extra=kz).stdout)
+    assert summary["accepted"] > 100 and summary["forgeries"] + summary["identifier_typos"] <= summary["rejected"]
+    assert summary["proceedings_opened"] == summary["presented"] > 0
+    assert summary["bailiffs_drawn"] + summary["joined_consolidated"] == summary["proceedings_opened"]
+    engine = create_engine(deployment.database_url)
+    with engine.begin() as db:
+        offices = dict(db.execute(text("SELECT id, kind FROM offices")).all())
+        numbers = db.execute(text("SELECT register_number FROM writs")).scalars().all()
+        opened = db.execute(text("SELECT p.office_id, w.document FROM proceedings p "
+                                 "JOIN writs w ON w.register_number = p.register_number")).all()
+    engine.dispose()
+    assert set(offices.values()) == {"chamber"} and {"ALA", "AST", "SHY", "KAR"} <= set(offices)
+    assert numbers and all(n.startswith("KZ") for n in numbers)
+    cities = {"ALA": "г. Алматы", "AST": "г. Астана", "SHY": "г. Шымкент", "KAR": "г. Караганда"}
+    for office, document in opened:  # the chamber of the debtor's city
+        document = json.loads(document) if isinstance(document, str) else document
+        assert cities[office] in document["debtors"][0]["address"]
+        assert document["claim"]["currency"] == "KZT" and "iin" in document["debtors"][0]["identifiers"]
+    number = summary["example_proceeding"]
+    server = deployment.start_server(env_extra=kz)
+    checks = [json.loads(line) for line in deployment.cli("verify-assignment", number, "--server", server).stdout.splitlines()]
+    assert all(c["ok"] for c in checks) and "result.recomputed" in {c["check"] for c in checks}

@@ -16,6 +16,7 @@ from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.clock import today
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
+from bailiff.demo import kazakhstan
 from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs, region_towns
 from bailiff.identity.identifiers import corrupt_check_digit
 from bailiff.jurisdictions import load_profile
@@ -24,6 +25,9 @@ from bailiff.orgs.models import Organization
 from bailiff.register import service as register
 
 SERVICE_CODE = "FSSP-RU"
+SERVICE_CODES = {"RU": SERVICE_CODE, "KZ": "MOJ-KZ"}
+SERVICE_NAMES = {"RU": "Федеральная служба судебных приставов",
+                 "KZ": "Департамент по исполнению судебных актов Министерства юстиции Республики Казахстан"}
 BATCH = 500
 
 
@@ -55,9 +59,12 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
     """Register `writs` generated writs (some forged, re-sent, or duplicates); return a summary."""
     rng = random.Random(seed)
     profile = load_profile(settings.jurisdiction)
+    if profile.code not in ("RU", "KZ"):
+        raise ValueError(f"the demo generates Russian and Kazakh writs; BAILIFF_JURISDICTION is {settings.jurisdiction}")
+    kazakh = profile.code == "KZ"
     keys_dir = settings.data_dir / "demo-keys"
     when = on_date or today()
-    issuers = make_issuers(rng, 12)
+    issuers = kazakhstan.make_issuers(rng) if kazakh else make_issuers(rng, 12)
     keys_dir.mkdir(parents=True, exist_ok=True)
     tokens = keys_dir / "tokens.json"
     actors: dict[str, Actor] = {}
@@ -66,8 +73,8 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
         keys[issuer.code] = _issuer_key(keys_dir, issuer.code)
         actors[issuer.code] = _ensure_org(database, tokens, kind=issuer.kind, code=issuer.code, name=issuer.name,
                                           region=issuer.region, key=keys[issuer.code])
-    service_actor = _ensure_org(database, tokens, kind="bailiff_service", code=SERVICE_CODE,
-                                name="Федеральная служба судебных приставов", region=None, key=None)
+    service_actor = _ensure_org(database, tokens, kind="bailiff_service", code=SERVICE_CODES[profile.code],
+                                name=SERVICE_NAMES[profile.code], region=None, key=None)
     forger = SigningKey.generate()
     counts = {"generated": 0, "accepted": 0, "replayed": 0, "rejected": 0, "forgeries": 0, "resends": 0,
               "duplicates": 0, "identifier_typos": 0, "presented": 0}
@@ -94,7 +101,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
                 for error in result.errors:
                     rejections[error.rule] = rejections.get(error.rule, 0) + 1
 
-    for issuer, document in make_writs(rng, issuers, writs, when):
+    for issuer, document in (kazakhstan.make_writs if kazakh else make_writs)(rng, issuers, writs, when):
         counts["generated"] += 1
         envelope = sign_envelope(document, keys[issuer.code])
         roll = rng.random()
@@ -105,7 +112,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
             counts["forgeries"] += 1
         elif roll < 0.02:
             # Tampering after signing: the debtor was swapped for someone else on the way.
-            envelope["document"]["debtors"][0]["address"] = "г. Москва, ул. Подставная, д. 1"
+            envelope["document"]["debtors"][0]["address"] = ("г. Алматы" if kazakh else "г. Москва") + ", ул. Подставная, д. 1"
             counts["forgeries"] += 1
         elif roll < 0.03 and _mistype_identifier(document):
             # A clerk's typo in an identifier: the court signed it, the check digit catches it.
@@ -124,7 +131,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
             on_progress(done)
     for code in list(pending):
         flush(code)
-    counts["bailiffs"] = _ensure_offices(database, rng)
+    counts["bailiffs"] = _ensure_offices(database, rng, kazakh=kazakh)
     _duplicates_and_transitions(database, rng, registered, keys, actors, service_actor, profile, when, counts)
     # The worker's job, done here so the demo starts with every debtor identified.
     from bailiff.core.worker import run_once
@@ -154,11 +161,12 @@ def _identity_summary(database: Database) -> dict[str, Any]:
 
 
 def _mistype_identifier(document: dict[str, Any]) -> bool:
-    """Corrupt the check digit of the first debtor's INN, if it has one."""
+    """Corrupt the check digit of the first debtor's INN or IIN, if it has one."""
     identifiers = document["debtors"][0].get("identifiers", {})
-    if "inn" not in identifiers:
+    kind = next((k for k in ("inn", "iin") if k in identifiers), None)
+    if kind is None:
         return False
-    identifiers["inn"] = corrupt_check_digit(identifiers["inn"])
+    identifiers[kind] = corrupt_check_digit(identifiers[kind])
     return True
 
 
@@ -191,24 +199,30 @@ def _duplicates_and_transitions(database: Database, rng: random.Random, register
             counts["presented"] += 1
 
 
-def _ensure_offices(database: Database, rng: random.Random) -> int:
-    """One department per demo region serving its towns, with bailiffs of different capacities."""
+def _ensure_offices(database: Database, rng: random.Random, *, kazakh: bool = False) -> int:
+    """Russia: one department per demo region serving its towns. Kazakhstan: one regional chamber of
+    private bailiffs per demo city (`private` mode). Bailiffs of different capacities, the first the head."""
     from bailiff.assignment import service as assignment
     from bailiff.assignment.models import Office
 
+    # (id, region, name, kind, localities, a bailiff's name, bailiffs, capacities to choose from)
+    offices = [(office_id, region, name, "chamber", [locality], "Частный судебный исполнитель {n} ({office})", 6,
+                (200, 400, 600, 900)) for office_id, (region, name, locality) in kazakhstan.chambers().items()] \
+        if kazakh else [(f"{code}001", code, f"ОСП № 1 региона {code}", "department",
+                         sorted({town.split("г.")[-1].strip() for town in towns}),
+                         "Судебный пристав-исполнитель {n} ОСП {office}", 5, (300, 500, 800, 1200))
+                        for code, towns in region_towns().items()]
     created = 0
     with database.transaction() as session:
-        for code, towns in region_towns().items():
-            office_id = f"{code}001"
+        for office_id, region, name, kind, localities, title, count, capacities in offices:
             if session.get(Office, office_id) is not None:
                 continue
-            localities = sorted({town.split("г.")[-1].strip() for town in towns})
-            assignment.add_office(session=session, office_id=office_id, name=f"ОСП № 1 региона {code}", region=code,
-                                  kind="department", localities=localities, actor=CLI_ADMIN)
-            for n in range(1, 6):
+            assignment.add_office(session=session, office_id=office_id, name=name, region=region, kind=kind,
+                                  localities=localities, actor=CLI_ADMIN)
+            for n in range(1, count + 1):
                 assignment.add_bailiff(session=session, bailiff_id=f"{office_id}-{n:03d}",
-                                       name=f"Судебный пристав-исполнитель {n} ОСП {office_id}", office_id=office_id,
-                                       capacity=rng.choice((300, 500, 800, 1200)), head=n == 1, actor=CLI_ADMIN)
+                                       name=title.format(n=n, office=office_id), office_id=office_id,
+                                       capacity=rng.choice(capacities), head=n == 1, actor=CLI_ADMIN)
                 created += 1
     return created
 
