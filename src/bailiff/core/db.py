@@ -245,9 +245,13 @@ def update_rows(session: Session, table: Table, key: str, rows: list[dict[str, A
     arrays = [a if p is None else [p(v) for v in a] for a, p in zip(arrays, processors, strict=True)]
     prepare = dialect.identifier_preparer
     quoted = [prepare.quote(n) for n in names]
+    # Strings go as text[], never as the column's VARCHAR(n)[]: an explicit cast truncates, so an
+    # over-long key would match another row and an over-long value be cut instead of refused.
+    types = ["TEXT" if isinstance(c.type.dialect_impl(dialect), String) else c.type.compile(dialect=dialect)
+             for c in columns]
     sql = (f"UPDATE {prepare.format_table(table)} AS t SET "
            + ", ".join(f"{q} = v.{q}" for n, q in zip(names, quoted, strict=True) if n != key)
-           + " FROM unnest(" + ", ".join(f"%s::{c.type.compile(dialect=dialect)}[]" for c in columns)
+           + " FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types)
            + f") AS v({', '.join(quoted)}) WHERE t.{prepare.quote(key)} = v.{prepare.quote(key)}")
     return session.connection().exec_driver_sql(sql, tuple(arrays)).rowcount
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from bailiff.core.clock import utcnow
 from bailiff.core.db import BULK_MIN_ROWS, Database, insert_rows, update_rows
@@ -82,6 +83,12 @@ def test_update_rows_sets_each_row_by_its_key(database: Database) -> None:
         assert event.available_at == later and event.payload["n"] == change["attempts"] - 1
     untouched = [stored[ids[f"update:{tag}:{i}"]] for i in range(50, 60)]
     assert all((e.attempts, e.last_error, e.delivered_at) == (0, None, None) for e in untouched)
+    if database.dialect == "postgresql":  # SQLite does not enforce VARCHAR lengths
+        # An over-long value is refused, as in a plain UPDATE, not cut to the column's length.
+        with pytest.raises(DBAPIError, match="too long"), database.transaction() as session:
+            update_rows(session, OutboxEvent.__table__, "id", [{"id": changes[0]["id"], "topic": "t" * 81}])
+        with database.reading() as session:
+            assert session.get(OutboxEvent, changes[0]["id"]).topic == "test.update"
     with database.transaction() as session, pytest.raises(ValueError, match="JSON"):
         update_rows(session, OutboxEvent.__table__, "id", [{"id": changes[0]["id"], "payload": {"n": -1}}])
     with database.transaction() as session, pytest.raises(ValueError, match="every row must give its id"):
