@@ -49,6 +49,8 @@ def test_kazakh_demo_distributes_among_private_bailiffs_of_regional_chambers(dep
     (`private` mode), proceedings opened and drawn in the chamber of the debtor's city, and draws that
     an outsider recomputes."""
     kz = {"BAILIFF_JURISDICTION": "kz"}
+    refused = deployment.cli("demo", "--writs", "5", "--no-serve", check=False, env_extra={"BAILIFF_JURISDICTION": "uz"})
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "Russian and Kazakh" in refused.stderr
     summary = json.loads(deployment.cli("demo", "--writs", "150", "--no-serve", env_extra=kz).stdout)
     assert summary["accepted"] > 100 and summary["forgeries"] + summary["identifier_typos"] <= summary["rejected"]
     assert summary["proceedings_opened"] == summary["presented"] > 0
