@@ -61,7 +61,7 @@ def test_worker_delivers_signed_receipt_after_failures(deployment: Deployment, t
         assert len(receiver.received) == 1
         # Retries are delayed with backoff; a later run (after the delay) delivers it.
         _make_due(deployment)
-        deployment.cli("worker", "--once")
+        deployment.cli("worker", "--once", "--batch", "1")  # one event leased at a time, until none is due
         assert len(receiver.received) == 2
         headers, body = receiver.received[-1]
         event = json.loads(body)

@@ -91,7 +91,7 @@ def _call(action: Callable[[], object], deliveries: list[Delivery], failed: dict
         return None
 
 
-def run_forever(database: Database, handlers: Handlers, *, poll_seconds: float = 0.5,
+def run_forever(database: Database, handlers: Handlers, *, poll_seconds: float = 0.5, limit: int = 500,
                 max_attempts: int = 12, stop_when_idle: bool = False) -> None:
     """Deliver until SIGTERM/SIGINT (or, with stop_when_idle, until nothing is due)."""
     stopping = False
@@ -103,7 +103,7 @@ def run_forever(database: Database, handlers: Handlers, *, poll_seconds: float =
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     while not stopping:
-        done = run_once(database, handlers, max_attempts=max_attempts)
+        done = run_once(database, handlers, limit=limit, max_attempts=max_attempts)
         if done == 0:
             if stop_when_idle:
                 return
