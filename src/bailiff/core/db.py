@@ -78,6 +78,9 @@ def _json_loads(text: str | bytes) -> Any:
     return orjson.loads(text)
 
 
+POOL, OVERFLOW = 5, 5  # PostgreSQL connections per pool and process (see make_engine)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine with the per-backend settings Bailiff relies on."""
     if url.startswith("sqlite"):
@@ -89,8 +92,13 @@ def make_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     # psycopg takes the bytes as they are (SQLAlchemy hands this function to psycopg's JSON dumper).
-    engine = create_engine(url, pool_size=5, max_overflow=15, pool_pre_ping=True, json_serializer=_json_bytes,
-                           json_deserializer=_json_loads)
+    # At most POOL + OVERFLOW connections for writes and as many for reads per process: `bailiff serve
+    # --workers 3` and a worker use at most 80, within PostgreSQL's default max_connections (100); with
+    # 15 and 10 overflow they could ask for 140 and fail on the server's limit. Writers wait for the log
+    # lock anyway, so more write connections would add no throughput; a request that finds them all
+    # busy waits for one (pool_timeout, 30 s).
+    engine = create_engine(url, pool_size=POOL, max_overflow=OVERFLOW, pool_pre_ping=True,
+                           json_serializer=_json_bytes, json_deserializer=_json_loads)
     # Bulk inserts as multi-row INSERT ... VALUES statements (SQLAlchemy's "insertmanyvalues", the
     # default for psycopg2 but not for psycopg 3): psycopg's executemany sends a statement per row,
     # which measured several times slower for batch intake and identity resolution.
@@ -269,7 +277,7 @@ class Database:
         # of a public GET's three round trips (measured: a proof over HTTP 0.1-0.2 ms faster).
         # Connections are put in autocommit once, when opened, not switched at each checkout.
         self.read_engine = self.engine if self.engine.dialect.name != "postgresql" else _idle_pinged(create_engine(
-            url, pool_size=5, max_overflow=10, isolation_level="AUTOCOMMIT", json_serializer=_json_bytes,
+            url, pool_size=POOL, max_overflow=OVERFLOW, isolation_level="AUTOCOMMIT", json_serializer=_json_bytes,
             json_deserializer=_json_loads))
         self.read_bind = self.read_engine.execution_options(bailiff_readonly=True)
         self.read_sessions = sessionmaker(self.read_bind, expire_on_commit=False)
