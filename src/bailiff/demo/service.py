@@ -27,7 +27,7 @@ from bailiff.register import service as register
 SERVICE_CODE = "FSSP-RU"
 SERVICE_CODES = {"RU": SERVICE_CODE, "KZ": "MOJ-KZ"}
 SERVICE_NAMES = {"RU": "Федеральная служба судебных приставов",
-                 "KZ": "Департамент по исполнению судебных актов Министерства юстиции Республики Казахстан"}
+                 "KZ": "Министерство юстиции Республики Казахстан"}
 BATCH = 500
 
 
