@@ -5,7 +5,7 @@ default first threshold (700) the collector ran about 70 times per batch, rescan
 everything the imports left behind, for 60 us of a writ's 400 us in-process. The start-up heap is
 moved out of the collector's sight and the youngest generation collected only when a batch's worth
 of objects is alive (no collection at all in twelve batches of 1,000 in that measurement). The worker
-drained opening and drawing 5,000 proceedings 17% faster with these settings (1,232 against 1,463
+drained opening and drawing 5,000 proceedings 19% faster with these settings (1,232 against 1,463
 proceedings/s, two alternating runs each).
 """
 
