@@ -3,9 +3,8 @@ private bailiffs for ``bailiff demo`` in a Kazakh deployment (``BAILIFF_JURISDIC
 
 Everything is drawn from the ``random.Random`` passed in, so a seed reproduces the data set. Every
 organisation and person is invented: an IIN carries its holder's birth date and sex, as real ones do
-(the intake cross-checks them), and a BIN passes its check digit. Acts are written in Russian, the
-language Kazakh courts' Russian-language acts use; names are Kazakh, Russian and Korean, as in the
-country. Writs go to the regional chamber of the debtor's city, whose private bailiffs are drawn
+(the intake cross-checks them), and a BIN passes its check digit. Acts are in Russian, in which
+Kazakh courts also issue them; names are Kazakh, Russian and Korean, as in the country. Writs go to the regional chamber of the debtor's city, whose private bailiffs are drawn
 (261-IV; MoJ order No. 652, distribution among the chamber's private bailiffs).
 """
 
