@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 import iuliia
 
+from bailiff.demo.russian import ELSEWHERE, FEMALE, MALE, REGIONS, SURNAMES, address, surname_forms
 from bailiff.identity import identifiers as ids
 
 SCHEMA = "bailiff/writ/1"
@@ -36,104 +37,6 @@ class DemoIssuer:
     kind: str = "court"
 
 
-@dataclass(frozen=True)
-class _Region:
-    towns: tuple[str, ...]      # address prefixes: "г. Москва" or "Московская обл., г. Химки"
-    streets: tuple[str, ...]
-    ms: tuple[str, ...]         # tails of justice-of-the-peace names after "участка № N "
-    rs: tuple[str, ...]         # district (city) court names
-    dative: str                 # "по г. Москве": used for tax offices and treasury
-    birth: str
-    birth_soviet: str           # how passports of people born before 1992 name the city
-
-
-def _region(towns: str, streets: str, ms: str, rs: str, dative: str, birth: str, soviet: str) -> _Region:
-    # Court names share a tail within a region: "{district} <tail>" keeps the table short.
-    def expand(spec: str) -> tuple[str, ...]:
-        names, _, tail = spec.partition(" @ ")
-        return tuple(f"{n} {tail}".strip() for n in names.split("|"))
-    return _Region(tuple(towns.split("|")), tuple(streets.split("|")), expand(ms), expand(rs),
-                   dative, birth, soviet)
-
-
-_REGIONS: dict[str, _Region] = {
-    "77": _region(
-        "г. Москва",
-        "ул. Льва Толстого|Комсомольский пр-т|ул. Профсоюзная|Ленинский пр-т|ул. Люблинская|ул. Менжинского|"
-        "Варшавское ш.|ул. Покровка|ул. Братиславская|Дмитровское ш.",
-        "района Хамовники|Басманного района|района Марьино|Тверского района|Бабушкинского района @ г. Москвы",
-        "Хамовнический|Тверской|Басманный|Люблинский @ районный суд г. Москвы",
-        "г. Москве", "г. Москва", "г. Москва"),
-    "78": _region(
-        "г. Санкт-Петербург",
-        "Невский пр-т|ул. Савушкина|пр-т Просвещения|ул. Ленская|Лиговский пр-т|ул. Дыбенко|Московский пр-т",
-        "Санкт-Петербурга",
-        "Куйбышевский|Выборгский|Невский @ районный суд Санкт-Петербурга",
-        "г. Санкт-Петербургу", "г. Санкт-Петербург", "г. Ленинград"),
-    # District-level courts of the Moscow Region are named "городской суд".
-    "50": _region(
-        "Московская обл., г. Подольск|Московская обл., г. Одинцово|Московская обл., г. Химки|"
-        "Московская обл., г. Балашиха|Московская обл., г. Красногорск",
-        "ул. Ленина|ул. Советская|ул. Садовая|Молодёжная ул.|ул. Мира|ул. Победы",
-        "Подольского|Одинцовского|Химкинского @ судебного района Московской области",
-        "Подольский|Одинцовский|Красногорский @ городской суд Московской области",
-        "Московской области", "г. Подольск Московской обл.", "г. Подольск Московской обл."),
-    "16": _region(
-        "Респ. Татарстан, г. Казань|Респ. Татарстан, г. Казань|Респ. Татарстан, г. Набережные Челны",
-        "ул. Баумана|пр-т Победы|ул. Чистопольская|ул. Декабристов|ул. Гвардейская|пр-т Ямашева",
-        "по Вахитовскому|по Приволжскому|по Ново-Савиновскому @ судебному району г. Казани",
-        "Вахитовский|Приволжский|Ново-Савиновский @ районный суд г. Казани",
-        "Республике Татарстан", "г. Казань", "г. Казань Татарской АССР"),
-    "66": _region(
-        "Свердловская обл., г. Екатеринбург|Свердловская обл., г. Екатеринбург|Свердловская обл., г. Нижний Тагил",
-        "ул. Малышева|ул. Белинского|ул. Щорса|ул. Луначарского|ул. 8 Марта|ул. Победы",
-        "Ленинского|Кировского|Верх-Исетского @ судебного района г. Екатеринбурга",
-        "Ленинский|Кировский|Верх-Исетский @ районный суд г. Екатеринбурга",
-        "Свердловской области", "г. Екатеринбург", "г. Свердловск"),
-    "54": _region(
-        "Новосибирская обл., г. Новосибирск|Новосибирская обл., г. Новосибирск|Новосибирская обл., г. Бердск",
-        "Красный пр-т|ул. Кирова|ул. Станиславского|ул. Богдана Хмельницкого|ул. Выборная",
-        "Центрального|Октябрьского|Заельцовского @ судебного района г. Новосибирска",
-        "Центральный|Октябрьский|Заельцовский @ районный суд г. Новосибирска",
-        "Новосибирской области", "г. Новосибирск", "г. Новосибирск"),
-}
-_ELSEWHERE = ("г. Саратов", "г. Тула", "с. Ивановка Курганской обл.", "г. Ташкент Узбекской ССР",
-              "г. Караганда Казахской ССР", "пос. Шушенское Красноярского края", "г. Орёл", "г. Вологда")
-
-# Surnames with their declension paradigm: "ov" (-ов/-ев/-ин: Иванов/Иванова, Ивановой),
-# "adj" (-ский/-ой: Толстой/Толстого, Толстая/Толстой), "cons" (the man's form declines, the
-# woman's does not: Кравчук/Кравчука), "inv" (indeclinable: Шевченко, Черных).
-_SURNAMES: tuple[tuple[str, str], ...] = (
-    ("Иванов", "ov"), ("Смирнов", "ov"), ("Кузнецов", "ov"), ("Попов", "ov"), ("Лебедев", "ov"), ("Соловьёв", "ov"),
-    ("Королёв", "ov"), ("Семёнов", "ov"), ("Воробьёв", "ov"), ("Морозов", "ov"), ("Новиков", "ov"), ("Фёдоров", "ov"),
-    ("Петров", "ov"), ("Волков", "ov"), ("Пушкин", "ov"), ("Ёлкин", "ov"), ("Никитин", "ov"), ("Захаров", "ov"),
-    ("Галиев", "ov"), ("Хайруллин", "ov"), ("Сафин", "ov"), ("Гарипов", "ov"), ("Зайцев", "ov"), ("Медведев", "ov"),
-    ("Белов", "ov"), ("Соколовский", "adj"), ("Высоцкий", "adj"), ("Толстой", "adj"), ("Чайковский", "adj"),
-    ("Кравчук", "cons"), ("Мельник", "cons"), ("Ковальчук", "cons"), ("Шевченко", "inv"), ("Черных", "inv"),
-    ("Бондаренко", "inv"),
-)
-# Men's names: nominative, genitive, and the patronymics they give a son and a daughter.
-_MALE: tuple[tuple[str, str, str, str], ...] = (
-    ("Иван", "Ивана", "Иванович", "Ивановна"), ("Сергей", "Сергея", "Сергеевич", "Сергеевна"),
-    ("Александр", "Александра", "Александрович", "Александровна"), ("Дмитрий", "Дмитрия", "Дмитриевич", "Дмитриевна"),
-    ("Алексей", "Алексея", "Алексеевич", "Алексеевна"), ("Андрей", "Андрея", "Андреевич", "Андреевна"),
-    ("Михаил", "Михаила", "Михайлович", "Михайловна"), ("Николай", "Николая", "Николаевич", "Николаевна"),
-    ("Владимир", "Владимира", "Владимирович", "Владимировна"), ("Юрий", "Юрия", "Юрьевич", "Юрьевна"),
-    ("Евгений", "Евгения", "Евгеньевич", "Евгеньевна"), ("Илья", "Ильи", "Ильич", "Ильинична"),
-    ("Никита", "Никиты", "Никитич", "Никитична"), ("Лев", "Льва", "Львович", "Львовна"),
-    ("Павел", "Павла", "Павлович", "Павловна"), ("Пётр", "Петра", "Петрович", "Петровна"),
-    ("Фёдор", "Фёдора", "Фёдорович", "Фёдоровна"), ("Артём", "Артёма", "Артёмович", "Артёмовна"),
-    ("Семён", "Семёна", "Семёнович", "Семёновна"), ("Олег", "Олега", "Олегович", "Олеговна"),
-    ("Виктор", "Виктора", "Викторович", "Викторовна"), ("Рустам", "Рустама", "Рустамович", "Рустамовна"),
-    ("Ринат", "Рината", "Ринатович", "Ринатовна"), ("Айдар", "Айдара", "Айдарович", "Айдаровна"),
-)
-_FEMALE: tuple[tuple[str, str], ...] = (
-    ("Мария", "Марии"), ("Анна", "Анны"), ("Ольга", "Ольги"), ("Наталья", "Натальи"), ("Елена", "Елены"),
-    ("Татьяна", "Татьяны"), ("Ирина", "Ирины"), ("Екатерина", "Екатерины"), ("Светлана", "Светланы"),
-    ("Юлия", "Юлии"), ("Дарья", "Дарьи"), ("Ксения", "Ксении"), ("Алёна", "Алёны"), ("Любовь", "Любови"),
-    ("Надежда", "Надежды"), ("Галина", "Галины"), ("Гульнара", "Гульнары"), ("Алсу", "Алсу"), ("Наиля", "Наили"),
-)
-
 _BANKS = (  # name, INN, OGRN, address (EGRUL)
     ("ПАО Сбербанк", "7707083893", "1027700132195", "г. Москва, ул. Вавилова, д. 19"),
     ("Банк ВТБ (ПАО)", "7702070139", "1027739609391", "г. Санкт-Петербург, ул. Большая Морская, д. 29"),
@@ -150,11 +53,6 @@ _ORG_NAMES = ("Ромашка", "Вектор", "СтройИнвест", "Ал�
               "Меридиан", "Горизонт", "ПромСнаб", "Уралстройкомплект", "Сибирь-Логистик", "Волга-Агро")
 
 # (min, max) roubles per category; sums are log-uniform because debts are heavily skewed.
-def region_towns() -> dict[str, tuple[str, ...]]:
-    """The demo regions (by code) and the towns their addresses use."""
-    return {code: region.towns for code, region in _REGIONS.items()}
-
-
 _AMOUNTS = {"loan": (3_000, 900_000), "utilities": (1_500, 180_000), "taxes": (300, 90_000),
             "alimony": (15_000, 450_000), "damages": (5_000, 1_500_000), "fine": (5_000, 500_000),
             "wages": (10_000, 600_000)}
@@ -173,7 +71,7 @@ _ALIMONY_SHARES = ("1/4", "1/4", "1/4", "1/3", "1/3", "1/2")
 @dataclass
 class _Person:
     male: bool
-    family: tuple[str, str]       # entry of _SURNAMES, shared by relatives
+    family: tuple[str, str]       # entry of SURNAMES, shared by relatives
     surname: tuple[str, str]      # nominative, genitive
     given: tuple[str, str]
     patronymic: tuple[str, str]
@@ -193,45 +91,28 @@ class DebtorPool:
         return sum(len(people) for people in self.by_region.values())
 
 
-def _surname(family: tuple[str, str], male: bool) -> tuple[str, str]:
-    stem, kind = family
-    if kind == "ov":
-        return (stem, stem + "а") if male else (stem + "а", stem + "ой")
-    if kind == "adj":
-        root = stem[:-2]
-        return (stem, root + "ого") if male else (root + "ая", root + "ой")
-    if kind == "cons":
-        return (stem, stem + "а") if male else (stem, stem)
-    return (stem, stem)
-
 
 def _new_person(rng: random.Random, region: str, today: date, male: bool | None = None,
                 ages: tuple[int, int] = (19, 78), family: tuple[str, str] | None = None) -> _Person:
     male = rng.random() < 0.55 if male is None else male
-    father = rng.choice(_MALE)
+    father = rng.choice(MALE)
     if male:
-        own = rng.choice(_MALE)
+        own = rng.choice(MALE)
         given, patronymic = (own[0], own[1]), (father[2], father[2] + "а")
     else:
-        given, patronymic = rng.choice(_FEMALE), (father[3], father[3][:-1] + "ы")
+        given, patronymic = rng.choice(FEMALE), (father[3], father[3][:-1] + "ы")
     birth = today - timedelta(days=rng.randint(ages[0] * 365 + 30, ages[1] * 365))
-    reg = _REGIONS[region]
-    place = rng.choice(_ELSEWHERE) if rng.random() < 0.25 else (reg.birth_soviet if birth.year < 1992 else reg.birth)
+    reg = REGIONS[region]
+    place = rng.choice(ELSEWHERE) if rng.random() < 0.25 else (reg.birth_soviet if birth.year < 1992 else reg.birth)
     home = region if rng.random() < 0.8 else None
     person_ids = {"inn": ids.make_inn_person(rng, home), "snils": ids.make_snils(rng),
                   "passport": ids.make_passport(rng)}
     if rng.random() < 0.04:  # individual entrepreneurs are registered in EGRIP
         person_ids["ogrnip"] = ids.make_ogrnip(rng, home)
-    family = family or rng.choice(_SURNAMES)
-    return _Person(male, family, _surname(family, male), given, patronymic, birth, place,
-                   _address(rng, region), person_ids)
+    family = family or rng.choice(SURNAMES)
+    return _Person(male, family, surname_forms(family, male), given, patronymic, birth, place,
+                   address(rng, region), person_ids)
 
-
-def _address(rng: random.Random, region: str, office: bool = False) -> str:
-    reg = _REGIONS[region]
-    house = f"д. {rng.randint(1, 180)}" + (f", корп. {rng.randint(1, 4)}" if rng.random() < 0.2 else "")
-    tail = f"офис {rng.randint(1, 450)}" if office else f"кв. {rng.randint(1, 320)}"
-    return f"{rng.choice(reg.towns)}, {rng.choice(reg.streets)}, {house}, {tail}"
 
 
 def _typo(rng: random.Random, word: str) -> str:
@@ -287,7 +168,7 @@ def _stable_org(name: str, region: str) -> dict:
     """Same invented organisation in the same region always gets the same identifiers."""
     own = random.Random(f"bailiff-demo-org:{region}:{name}")
     return _org(name, ids.make_inn_org(own, region), ids.make_ogrn(own, region),
-                _address(own, region, office=True))
+                address(own, region, office=True))
 
 
 def _debtor_person(rng: random.Random, region: str, today: date, pool: DebtorPool | None,
@@ -297,7 +178,7 @@ def _debtor_person(rng: random.Random, region: str, today: date, pool: DebtorPoo
         person = rng.choice(people)
         if male is None or person.male == male:
             if rng.random() < 0.2:  # moved house since the previous case
-                person = replace(person, address=_address(rng, region))
+                person = replace(person, address=address(rng, region))
             return person
     person = _new_person(rng, region, today, male=male, ages=ages)
     if people is not None:
@@ -307,7 +188,7 @@ def _debtor_person(rng: random.Random, region: str, today: date, pool: DebtorPoo
 
 def _creditor(rng: random.Random, category: str, region: str, today: date,
               debtor: _Person | None) -> dict:
-    reg = _REGIONS[region]
+    reg = REGIONS[region]
     if category == "loan":
         if rng.random() < 0.7:
             return _org(*rng.choice(_BANKS))
@@ -353,9 +234,9 @@ def _dates(rng: random.Random, kind: str, category: str, today: date) -> tuple[d
 
 def make_issuers(rng: random.Random, count: int = 12) -> list[DemoIssuer]:
     """Generate justices of the peace and district courts across several regions."""
-    regions = list(_REGIONS)
+    regions = list(REGIONS)
     rng.shuffle(regions)
-    unused_rs = {r: list(enumerate(_REGIONS[r].rs, start=1)) for r in regions}
+    unused_rs = {r: list(enumerate(REGIONS[r].rs, start=1)) for r in regions}
     issuers: list[DemoIssuer] = []
     codes: set[str] = set()
     while len(issuers) < count:
@@ -366,7 +247,7 @@ def make_issuers(rng: random.Random, count: int = 12) -> list[DemoIssuer]:
         else:
             number = rng.randint(1, 420)
             code = f"MS-{region}-{number:04d}"
-            name = f"Мировой судья судебного участка № {number} {rng.choice(_REGIONS[region].ms)}"
+            name = f"Мировой судья судебного участка № {number} {rng.choice(REGIONS[region].ms)}"
         if code not in codes:
             codes.add(code)
             issuers.append(DemoIssuer(code=code, name=name, region=region))

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from itertools import combinations
 
 from bailiff.demo import generator as gen
+from bailiff.demo import russian
 from bailiff.identity import identifiers as ids
 
 # Birth dates are drawn relative to this day unless make_population is told otherwise, so
@@ -90,12 +91,12 @@ class Mention:
 # --- declension tables derived from the generator's --------------------------------------
 
 _GEN_SURNAME: dict[tuple[str, bool], str] = {
-    (gen._surname(family, male)[0], male): gen._surname(family, male)[1]
-    for family in gen._SURNAMES for male in (True, False)
+    (russian.surname_forms(family, male)[0], male): russian.surname_forms(family, male)[1]
+    for family in russian.SURNAMES for male in (True, False)
 }
-_GEN_GIVEN: dict[str, str] = {m[0]: m[1] for m in gen._MALE} | dict(gen._FEMALE)
-_GEN_PATRONYMIC: dict[str, str] = ({m[2]: m[2] + "а" for m in gen._MALE}
-                                   | {m[3]: m[3][:-1] + "ы" for m in gen._MALE})
+_GEN_GIVEN: dict[str, str] = {m[0]: m[1] for m in russian.MALE} | dict(russian.FEMALE)
+_GEN_PATRONYMIC: dict[str, str] = ({m[2]: m[2] + "а" for m in russian.MALE}
+                                   | {m[3]: m[3][:-1] + "ы" for m in russian.MALE})
 
 
 def genitive(person: TruePerson) -> tuple[str, str, str]:
@@ -114,13 +115,13 @@ def name_key(person: TruePerson) -> tuple[str, str, str, date]:
 
 
 def _region_of(address: str) -> str:
-    return next((code for code, reg in gen._REGIONS.items() if address.startswith(reg.towns)), "77")
+    return next((code for code, reg in russian.REGIONS.items() if address.startswith(reg.towns)), "77")
 
 
 def _birth_place(rng: random.Random, region: str, birth: date) -> str:
     if rng.random() < 0.25:
-        return rng.choice(gen._ELSEWHERE)
-    reg = gen._REGIONS[region]
+        return rng.choice(russian.ELSEWHERE)
+    reg = russian.REGIONS[region]
     return reg.birth_soviet if birth.year < 1992 else reg.birth
 
 
@@ -143,14 +144,14 @@ def _identifiers(rng: random.Random, region: str, used: set[str]) -> tuple[str |
 
 def _new_fields(rng: random.Random, today: date, used: set[str]) -> dict:
     male = rng.random() < 0.55
-    father = rng.choice(gen._MALE)
-    given = rng.choice(gen._MALE)[0] if male else rng.choice(gen._FEMALE)[0]
+    father = rng.choice(russian.MALE)
+    given = rng.choice(russian.MALE)[0] if male else rng.choice(russian.FEMALE)[0]
     birth = today - timedelta(days=rng.randint(19 * 365 + 30, 78 * 365))
-    region = rng.choice(list(gen._REGIONS))
+    region = rng.choice(list(russian.REGIONS))
     inn, snils, passport = _identifiers(rng, region, used)
-    return {"surname": gen._surname(rng.choice(gen._SURNAMES), male)[0], "given_name": given,
+    return {"surname": russian.surname_forms(rng.choice(russian.SURNAMES), male)[0], "given_name": given,
             "patronymic": father[2] if male else father[3], "male": male, "birth_date": birth,
-            "birth_place": _birth_place(rng, region, birth), "address": gen._address(rng, region),
+            "birth_place": _birth_place(rng, region, birth), "address": russian.address(rng, region),
             "inn": inn, "snils": snils, "passport": passport}
 
 
@@ -158,14 +159,14 @@ def _namesake_fields(rng: random.Random, original: dict, used: set[str]) -> dict
     if rng.random() < SAME_PLACE_NAMESAKE_RATE:  # born in the same town: the hard case
         region, place = _region_of(original["address"]), original["birth_place"]
     else:
-        region = rng.choice(list(gen._REGIONS))
+        region = rng.choice(list(russian.REGIONS))
         place = _birth_place(rng, region, original["birth_date"])
         while place == original["birth_place"]:
-            region = rng.choice(list(gen._REGIONS))
+            region = rng.choice(list(russian.REGIONS))
             place = _birth_place(rng, region, original["birth_date"])
-    address = gen._address(rng, region)
+    address = russian.address(rng, region)
     while address == original["address"]:
-        address = gen._address(rng, region)
+        address = russian.address(rng, region)
     inn, snils, passport = _identifiers(rng, region, used)
     return {**original, "birth_place": place, "address": address, "inn": inn, "snils": snils,
             "passport": passport}
@@ -261,10 +262,10 @@ def _party(rng: random.Random, person: TruePerson, address: str, moved: bool) ->
 def _new_address(rng: random.Random, person: TruePerson) -> str:
     region = _region_of(person.address)
     if rng.random() < 0.15:  # moved to another region
-        region = rng.choice(list(gen._REGIONS))
-    address = gen._address(rng, region)
+        region = rng.choice(list(russian.REGIONS))
+    address = russian.address(rng, region)
     while address == person.address:
-        address = gen._address(rng, region)
+        address = russian.address(rng, region)
     return address
 
 
@@ -373,7 +374,7 @@ def namesake_pairs(population: Iterable[TruePerson], mentions: Iterable[Mention]
 
 
 def _issuer_name(code: str, region: str) -> str:
-    reg = gen._REGIONS[region]
+    reg = russian.REGIONS[region]
     if code.startswith("MS-") and code[6:].isdigit():
         return f"Мировой судья судебного участка № {int(code[6:])} {reg.ms[0]}"
     return reg.rs[0] if code.startswith("RS-") else f"Суд {code}"
@@ -390,7 +391,7 @@ def mention_id_of(number: str) -> int:
 def to_writs(rng: random.Random, mentions: Iterable[Mention], issuer_code: str, today: date, *,
              issuer_name: str | None = None) -> Iterator[dict]:
     """Wrap each mention as the single debtor of a valid writ numbered after the mention id."""
-    region = issuer_code[3:5] if issuer_code[3:5] in gen._REGIONS else "77"
+    region = issuer_code[3:5] if issuer_code[3:5] in russian.REGIONS else "77"
     justice = issuer_code.startswith("MS-")
     issuer = {"code": issuer_code, "name": issuer_name or _issuer_name(issuer_code, region)}
     for m in mentions:

@@ -17,7 +17,8 @@ from bailiff.core.clock import today
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
 from bailiff.demo import kazakhstan
-from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs, region_towns
+from bailiff.demo.generator import DemoIssuer, make_issuers, make_writs
+from bailiff.demo.russian import region_towns
 from bailiff.identity.identifiers import corrupt_check_digit
 from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from bailiff.demo import generator as gen
+from bailiff.demo import russian
 from bailiff.demo.generator import DebtorPool, DemoIssuer, make_issuers, make_writ, make_writs
 from bailiff.identity.identifiers import validate
 
@@ -156,14 +157,14 @@ def test_joint_liability(writs) -> None:
 
 
 def test_genitive_forms_present(writs) -> None:
-    genitive_given = {g for _, g, _, _ in gen._MALE} | {g for n, g in gen._FEMALE if n != g}
-    genitive_given -= {n for n, *_ in gen._MALE} | {n for n, _ in gen._FEMALE}
+    genitive_given = {g for _, g, _, _ in russian.MALE} | {g for n, g in russian.FEMALE if n != g}
+    genitive_given -= {n for n, *_ in russian.MALE} | {n for n, _ in russian.FEMALE}
     people = list(_people(writs))
     genitive = [p for p in people if p["given_name"] in genitive_given]
     assert 0.25 <= len(genitive) / len(people) <= 0.40
     # Gender agreement in the genitive: the patronymic follows the given name (a typo may
     # garble an ending now and then, hence the tolerance).
-    male_genitive = {g for _, g, _, _ in gen._MALE}
+    male_genitive = {g for _, g, _, _ in russian.MALE}
     agreeing = [
         p for p in genitive
         if p["patronymic"].endswith("ича" if p["given_name"] in male_genitive else "ны")
@@ -172,18 +173,18 @@ def test_genitive_forms_present(writs) -> None:
 
 
 def test_known_genitive_pairs() -> None:
-    assert gen._surname(("Иванов", "ov"), True) == ("Иванов", "Иванова")
-    assert gen._surname(("Иванов", "ov"), False) == ("Иванова", "Ивановой")
-    assert gen._surname(("Толстой", "adj"), True) == ("Толстой", "Толстого")
-    assert gen._surname(("Соколовский", "adj"), False) == ("Соколовская", "Соколовской")
-    assert gen._surname(("Кравчук", "cons"), False) == ("Кравчук", "Кравчук")
-    assert gen._surname(("Шевченко", "inv"), True) == ("Шевченко", "Шевченко")
-    assert ("Иван", "Ивана", "Иванович", "Ивановна") in gen._MALE
-    assert ("Мария", "Марии") in gen._FEMALE
+    assert russian.surname_forms(("Иванов", "ov"), True) == ("Иванов", "Иванова")
+    assert russian.surname_forms(("Иванов", "ov"), False) == ("Иванова", "Ивановой")
+    assert russian.surname_forms(("Толстой", "adj"), True) == ("Толстой", "Толстого")
+    assert russian.surname_forms(("Соколовский", "adj"), False) == ("Соколовская", "Соколовской")
+    assert russian.surname_forms(("Кравчук", "cons"), False) == ("Кравчук", "Кравчук")
+    assert russian.surname_forms(("Шевченко", "inv"), True) == ("Шевченко", "Шевченко")
+    assert ("Иван", "Ивана", "Иванович", "Ивановна") in russian.MALE
+    assert ("Мария", "Марии") in russian.FEMALE
 
 
 def test_gender_agreement_in_nominative(writs) -> None:
-    male_given = {n for n, *_ in gen._MALE}
+    male_given = {n for n, *_ in russian.MALE}
     for p in _people(writs):
         if p["given_name"] in male_given and p["patronymic"].endswith(("ич", "на")):
             assert p["patronymic"].endswith("ич")
@@ -204,9 +205,9 @@ def test_yo_sometimes_written_as_ye(writs) -> None:
 
 def test_typos_present(writs) -> None:
     known = set()
-    for stem, kind in gen._SURNAMES:
+    for stem, kind in russian.SURNAMES:
         for male in (True, False):
-            for form in gen._surname((stem, kind), male):
+            for form in russian.surname_forms((stem, kind), male):
                 known |= {form, form.replace("ё", "е")}
     surnames = [p["surname"] for p in _people(writs) if CYRILLIC.search(p["surname"])]
     unknown = [s for s in surnames if s not in known]
@@ -223,7 +224,7 @@ def test_numbers_unique_per_issuer(writs) -> None:
 
 def test_addresses_in_issuer_region(writs) -> None:
     for issuer, doc in writs:
-        towns = gen._REGIONS[issuer.region].towns
+        towns = russian.REGIONS[issuer.region].towns
         for debtor in doc["debtors"]:
             assert debtor["address"].startswith(towns)
 
