@@ -22,7 +22,8 @@ from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import one_of
 
 RULE = "229-FZ art. 34 part 1: a consolidated proceeding is conducted by one bailiff"
 

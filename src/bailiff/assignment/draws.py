@@ -24,7 +24,8 @@ from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of, update_rows
+from bailiff.core.bulk import insert_rows, update_rows
+from bailiff.core.db import one_of
 
 
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:

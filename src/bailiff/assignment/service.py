@@ -25,7 +25,8 @@ from bailiff.core import audit, outbox, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import known_zone, local_today, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 
 MANAGERS = frozenset({"admin", "bailiff_service"})

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.core.db import Base, insert_rows
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import Base
 
 
 class AuditEvent(Base):

@@ -7,12 +7,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, Connection, DateTime, Engine, LargeBinary, String, Table, Text, any_, bindparam, create_engine, event
+from sqlalchemy import JSON, ColumnElement, Connection, DateTime, Engine, String, Text, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -142,126 +141,6 @@ def one_of(session: Session, column: Any, values: Any) -> ColumnElement[bool]:
         element = Text() if isinstance(column.type, String) else column.type
         return column == any_(bindparam(None, values, type_=ARRAY(element)))
     return column.in_(values)
-
-
-BULK_MIN_ROWS = 50  # below this the ORM's own INSERT costs no more than preparing a bulk load
-
-
-def _copy_json(value: Any) -> str:
-    return _json_text(value)  # None as JSON null, as SQLAlchemy's JSON type stores it by default
-
-
-def _copy_json_or_null(value: Any) -> str | None:
-    return None if value is None else _json_text(value)  # JSON(none_as_null=True): None as SQL NULL
-
-
-def _copy_processor(column: Any, dialect: Any) -> Any:
-    """How a value of `column` is handed to the driver in a bulk load. Text COPY sends every field as
-    text that the server parses by the column's type, so a JSON value goes as its JSON text, without
-    the driver's JSON wrapper and dumper (a measurable share of a batch's CPU time)."""
-    impl = column.type.dialect_impl(dialect)
-    if dialect.name == "postgresql":
-        if isinstance(impl, JSON):
-            return _copy_json_or_null if impl.none_as_null else _copy_json
-        if isinstance(impl, LargeBinary):
-            return None  # psycopg writes bytes as bytea itself; SQLAlchemy's processor only wraps them
-    return impl.bind_processor(dialect)
-
-
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL, the driver's executemany of
-    one prepared INSERT on SQLite.
-
-    psycopg turns a multi-row INSERT into a new statement text for every batch and parses it each
-    time; COPY FROM STDIN streams the rows instead (several times faster for thousands of rows). On
-    SQLite, SQLAlchemy's executemany builds every row's parameters through the compiled statement;
-    handing sqlite3 the processed tuples directly skips that. Every row must have the same keys; a
-    column left out gets its Python-side default, or the server's (ids from their sequence).
-    """
-    if not rows:
-        return
-    dialect = session.get_bind().dialect
-    if dialect.name not in ("postgresql", "sqlite") or len(rows) < BULK_MIN_ROWS:
-        session.execute(table.insert(), rows)
-        return
-    names = list(rows[0])
-    given = len(names)
-    processors = [_copy_processor(table.c[name], dialect) for name in names]
-    defaults = []
-    for column in table.c:
-        default = column.default
-        if column.name in rows[0] or default is None or column.server_default is not None:
-            continue
-        if not (default.is_scalar or default.is_callable):
-            raise ValueError(f"{table.name}.{column.name}: give it in every row (its default is not a value)")
-        names.append(column.name)
-        processors.append(_copy_processor(column, dialect))
-        defaults.append(default)
-
-    pick = itemgetter(*names[:given])
-    convert = [(i, p) for i, p in enumerate(processors) if p is not None]
-
-    def processed() -> Iterator[list[Any]]:
-        for row in rows:
-            values = [*pick(row)] if given > 1 else [pick(row)]
-            values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
-            for i, convert_one in convert:
-                values[i] = convert_one(values[i])
-            yield values
-
-    session.flush()  # pending ORM rows first, as a statement through the session would
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    target = dialect.identifier_preparer.format_table(table)
-    if dialect.name == "sqlite":
-        try:
-            cursor.executemany(f"INSERT INTO {target} ({quoted}) VALUES ({', '.join('?' * len(names))})", processed())
-        finally:
-            cursor.close()
-        return
-    with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-        for values in processed():
-            copy.write_row(values)
-
-
-def update_rows(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> int:
-    """Set columns of many rows, each found by its `key` column, in the session's transaction; returns
-    the number of rows changed. Every row must have the same keys; JSON columns are not supported.
-
-    An executemany of one UPDATE sends a statement per row, which PostgreSQL parses, plans and runs
-    one by one (3,361 draws of a benchmark batch took 3,361 statements). On PostgreSQL the rows go
-    as one array per column instead, joined to the table in one statement (`UPDATE ... FROM
-    unnest(...)`); on SQLite, in process, the driver's executemany of one prepared UPDATE is as cheap.
-    """
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect
-    names = list(rows[0])
-    if key not in names:
-        raise ValueError(f"{table.name}: every row must give its {key}")
-    columns = [table.c[n] for n in names]
-    if any(isinstance(c.type.dialect_impl(dialect), JSON) for c in columns):
-        raise ValueError(f"{table.name}: update_rows does not set JSON columns")
-    session.flush()  # pending ORM changes first, as a statement through the session would
-    if dialect.name != "postgresql":
-        statement = (table.update().where(table.c[key] == bindparam(f"u_{key}"))
-                     .values({n: bindparam(f"u_{n}") for n in names if n != key}))
-        result = session.connection().execute(statement, [{f"u_{n}": r[n] for n in names} for r in rows])
-        return result.rowcount
-    processors = [c.type.bind_processor(dialect) for c in columns]
-    arrays = [[r[n] for r in rows] for n in names]
-    arrays = [a if p is None else [p(v) for v in a] for a, p in zip(arrays, processors, strict=True)]
-    prepare = dialect.identifier_preparer
-    quoted = [prepare.quote(n) for n in names]
-    # Strings go as text[], never as the column's VARCHAR(n)[]: an explicit cast truncates, so an
-    # over-long key would match another row and an over-long value be cut instead of refused.
-    types = ["TEXT" if isinstance(c.type.dialect_impl(dialect), String) else c.type.compile(dialect=dialect)
-             for c in columns]
-    sql = (f"UPDATE {prepare.format_table(table)} AS t SET "
-           + ", ".join(f"{q} = v.{q}" for n, q in zip(names, quoted, strict=True) if n != key)
-           + " FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types)
-           + f") AS v({', '.join(quoted)}) WHERE t.{prepare.quote(key)} = v.{prepare.quote(key)}")
-    return session.connection().exec_driver_sql(sql, tuple(arrays)).rowcount
 
 
 class Database:

@@ -15,7 +15,8 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bailiff.core.clock import utcnow
-from bailiff.core.db import Base, insert_rows, one_of
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import Base, one_of
 
 
 class OutboxEvent(Base):

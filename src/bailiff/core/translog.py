@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from bailiff.core import merkle, tiles
 from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import SigningKey, b64encode
-from bailiff.core.db import Base, insert_rows
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import Base
 from bailiff.core.errors import NotFound, ValidationFailed, FieldError
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bailiff.core import audit
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.core.db import insert_rows
+from bailiff.core.bulk import insert_rows
 from bailiff.identity.linkage.model import score
 from bailiff.identity.linkage.normalize import prepare_records
 from bailiff.identity.linkage.pipeline import Reporter, SilentReporter, fit

@@ -3,7 +3,7 @@ or a review task. Runs in batches from the outbox (`writ.registered`), one trans
 
 Per batch: one query for identifier owners, one for blocking candidates, one for their identifiers
 (`identity.blocking`), vectorised Fellegi–Sunter scoring, then bulk inserts. Reads go through the Core connection (plain
-rows, no ORM loading) and writes through `core.db.insert_rows` (COPY on PostgreSQL). Records created earlier in the same batch take
+rows, no ORM loading) and writes through `core.bulk.insert_rows` (COPY on PostgreSQL). Records created earlier in the same batch take
 part in matching, so the same new debtor in two writs of one batch becomes one person.
 """
 
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from bailiff.core import audit, sequences
 from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import one_of
 from bailiff.identity import places, rules, scoring
 from bailiff.identity.models import (LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, PersonMerge,
                                      ReviewTask)

@@ -20,7 +20,8 @@ from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import local_date, to_millis, utcnow
 from bailiff.core.crypto import canonical_json
-from bailiff.core.db import insert_rows, one_of, update_rows
+from bailiff.core.bulk import insert_rows, update_rows
+from bailiff.core.db import one_of
 from bailiff.core.errors import Forbidden, NotFound
 from bailiff.identity import service as identity
 from bailiff.jurisdictions import Profile

@@ -21,7 +21,8 @@ from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
 from bailiff.core.clock import local_today, to_millis, utcnow
 from bailiff.core.crypto import SCHEMES, b64decode, canonical_json, sha256
-from bailiff.core.db import insert_rows, one_of
+from bailiff.core.bulk import insert_rows
+from bailiff.core.db import one_of
 from bailiff.core.errors import BailiffError, Conflict, FieldError, NotFound
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs

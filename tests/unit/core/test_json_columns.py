@@ -21,15 +21,22 @@ def test_bulk_loads_store_none_in_json_columns_as_the_orm_does() -> None:
     from sqlalchemy import JSON, Column, MetaData, Table
     from sqlalchemy.dialects import postgresql
 
-    from bailiff.core.db import _copy_processor
+    from bailiff.core.bulk import _binary_plan, _text_processor
 
     table = Table("t", MetaData(), Column("plain", JSON().with_variant(postgresql.JSONB(), "postgresql")),
                   Column("nullable", JSON(none_as_null=True)))
     dialect = postgresql.psycopg.dialect()
-    # SQLAlchemy's JSON type writes None as JSON null unless none_as_null is set; COPY must agree.
-    assert _copy_processor(table.c.plain, dialect)(None) == "null"
-    assert _copy_processor(table.c.nullable, dialect)(None) is None
-    assert _copy_processor(table.c.plain, dialect)({"a": 1}) == '{"a":1}'
+    # SQLAlchemy's JSON type writes None as JSON null unless none_as_null is set; COPY must agree,
+    # in the text format (kept for column types without a binary form) and the binary one.
+    assert _text_processor(table.c.plain, dialect)(None) == "null"
+    assert _text_processor(table.c.nullable, dialect)(None) is None
+    assert _text_processor(table.c.plain, dialect)({"a": 1}) == '{"a":1}'
+    plan = _binary_plan([table.c.plain, table.c.nullable], dialect)
+    assert plan is not None
+    types, (plain, nullable) = plan
+    assert types == ["jsonb", "json"]
+    assert plain(None) == b"null" and nullable(None) is None
+    assert plain({"a": 1}) == b'{"a":1}'
 
 
 def test_json_read_back_keeps_every_integer_exact() -> None:
