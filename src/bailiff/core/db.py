@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import JSON, ColumnElement, Connection, DateTime, Engine, String, Text, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -102,6 +103,19 @@ def make_engine(url: str) -> Engine:
     # default for psycopg2 but not for psycopg 3): psycopg's executemany sends a statement per row,
     # which measured several times slower for batch intake and identity resolution.
     engine.dialect.use_insertmanyvalues_wo_returning = True
+    return _binary_lists(engine)
+
+
+def _binary_lists(engine: Engine) -> Engine:
+    """List parameters (`one_of`'s arrays, `core.bulk.update_rows`' columns) go in PostgreSQL's
+    binary array format. psycopg dumps a list as array text by default, quoting and escaping every
+    element in Python: 0.61 ms for 1,000 register numbers against 0.18 ms in binary (measured), and
+    a twentieth of the client's time of opening proceedings."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)  # the last one registered is used
+
     return engine
 
 
@@ -155,9 +169,9 @@ class Database:
         # as of its own start anyway, so a read-only transaction only added BEGIN and COMMIT: two
         # of a public GET's three round trips (measured: a proof over HTTP 0.1-0.2 ms faster).
         # Connections are put in autocommit once, when opened, not switched at each checkout.
-        self.read_engine = self.engine if self.engine.dialect.name != "postgresql" else _idle_pinged(create_engine(
+        self.read_engine = self.engine if self.engine.dialect.name != "postgresql" else _idle_pinged(_binary_lists(create_engine(
             url, pool_size=POOL, max_overflow=OVERFLOW, isolation_level="AUTOCOMMIT", json_serializer=_json_bytes,
-            json_deserializer=_json_loads))
+            json_deserializer=_json_loads)))
         self.read_bind = self.read_engine.execution_options(bailiff_readonly=True)
         self.read_sessions = sessionmaker(self.read_bind, expire_on_commit=False)
 

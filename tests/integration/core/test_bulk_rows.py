@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from psycopg.adapt import PyFormat
+from psycopg.types.array import ListBinaryDumper
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Float, Integer, LargeBinary, MetaData, Numeric,
                         SmallInteger, String, Table, Text, func, select, text)
@@ -17,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bailiff.core.clock import utcnow
 from bailiff.core.bulk import BULK_MIN_ROWS, insert_rows, update_rows
-from bailiff.core.db import Database, JsonType, UTCDateTime
+from bailiff.core.db import Database, JsonType, UTCDateTime, one_of
 from bailiff.core.outbox import OutboxEvent
 
 
@@ -157,3 +159,21 @@ def test_a_column_type_without_a_binary_form_loads_as_text(database: Database) -
     with _scratch(database, Column("amount", Numeric(12, 2)), Column("note", Text)) as table:
         rows = [{"id": i, "amount": Decimal(i) / 4, "note": f"строка\t{i}"} for i in range(BULK_MIN_ROWS)]
         assert _loaded(database, table, rows) == rows
+
+
+def test_one_of_matches_exactly_the_values_given(database: Database) -> None:
+    # On PostgreSQL the values go as one binary array (core.db._binary_lists), for writes and reads
+    # alike; array text's special characters must match as themselves.
+    odd = ["a,b", "{x}", '"q"', "back\\slash", "NULL", " spaced ", "Ёж", "", "tab\there"]
+    with _scratch(database, Column("note", Text), Column("n", BigInteger)) as table:
+        _loaded(database, table, [{"id": i, "note": note, "n": 2**40 + i} for i, note in enumerate(odd)]
+                + [{"id": 100 + i, "note": f"other {i}", "n": i} for i in range(BULK_MIN_ROWS)])
+        for open_session in (database.transaction, database.reading):
+            with open_session() as session:
+                if database.dialect == "postgresql":
+                    dbapi = session.connection().connection.dbapi_connection
+                    assert dbapi.adapters.get_dumper(list, PyFormat.AUTO) is ListBinaryDumper
+                assert sorted(session.scalars(select(table.c.id).where(one_of(session, table.c.note, odd[::-1])))) \
+                    == list(range(len(odd)))
+                assert sorted(session.scalars(select(table.c.id).where(one_of(
+                    session, table.c.n, [2**40 + 1, 3, 2**40 + 4, 10**15])))) == [1, 4, 103]
