@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Float, LargeBinary, String, Table, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bailiff.core.db import _json_bytes, _json_text
+from bailiff.core.db import UTCDateTime, _json_bytes, _json_text
 
 BULK_MIN_ROWS = 50  # below this the ORM's own INSERT costs no more than preparing a bulk load
 
@@ -95,10 +95,12 @@ def _text_processor(column: Any, dialect: Any) -> Any:
     return impl.bind_processor(dialect)
 
 
-def _binary_plan(columns: list[Any], dialect: Any) -> tuple[list[str], list[Any]] | None:
-    """The PostgreSQL type names and value processors of a binary COPY of `columns`; None when a
-    column's type has no binary form here (the table is then loaded as text)."""
-    names, processors = [], []
+def _binary_plan(columns: list[Any], dialect: Any) -> tuple[list[str], list[Any], list[int], list[int]] | None:
+    """The PostgreSQL type names and value processors of a binary COPY of `columns`, and the positions
+    of the text and the UTC timestamp columns, whose values are checked inline instead (see
+    `insert_rows`); None when a column's type has no binary form here (the table is then loaded as
+    text)."""
+    names, processors, texts, stamps = [], [], [], []
     for column in columns:
         impl = column.type.dialect_impl(dialect)
         compiled = impl.compile(dialect=dialect)
@@ -111,13 +113,18 @@ def _binary_plan(columns: list[Any], dialect: Any) -> tuple[list[str], list[Any]
             processor = None
         else:
             processor = impl.bind_processor(dialect)
-            if isinstance(impl, String):
+            if isinstance(impl, UTCDateTime):
+                processor = None
+                stamps.append(len(names))
+            elif isinstance(impl, String) and processor is None:
+                texts.append(len(names))
+            elif isinstance(impl, String):
                 processor = _then(processor, _text)
             elif isinstance(impl, Float):
                 processor = _then(processor, _float)
         names.append(name)
         processors.append(processor)
-    return names, processors
+    return names, processors, texts, stamps
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -155,6 +162,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     pick = itemgetter(*names[:given])
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
+    texts, stamps = (plan[2], plan[3]) if plan else ([], [])
 
     def processed() -> Iterator[list[Any]]:
         for row in rows:
@@ -162,6 +170,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             values += [d.arg if d.is_scalar else d.arg(None) for d in defaults]
             for i, convert_one in convert:
                 values[i] = convert_one(values[i])
+            # Inline, not a call per value: a quarter of a million texts and 100,000 timestamps
+            # per 5,000 proceedings opened, a twentieth of the batch's time as calls.
+            for i in texts:
+                value = values[i]
+                if value.__class__ is not str and value is not None and not isinstance(value, str):
+                    values[i] = str(value)  # as `_text`
+            for i in stamps:
+                value = values[i]
+                if value is not None and value.tzinfo is None:
+                    raise ValueError(f"{table.name}.{names[i]}: naive datetime given to a UTC column")
             yield values
 
     session.flush()  # pending ORM rows first, as a statement through the session would

@@ -142,6 +142,9 @@ def test_every_column_type_reads_back_as_given(database: Database) -> None:
             insert_rows(session, table, [{"id": 1000 + i, "note": i, "p": i} for i in range(BULK_MIN_ROWS)])
         with database.reading() as session:
             assert session.execute(select(table.c.note, table.c.p).where(table.c.id == 1007)).one() == ("7", 7.0)
+        # A timestamp without a time zone is refused, never taken as some zone's time.
+        with pytest.raises(ValueError, match="naive datetime"), database.transaction() as session:
+            insert_rows(session, table, [{"id": 4000 + i, "at": now.replace(tzinfo=None)} for i in range(BULK_MIN_ROWS)])
         # The driver's errors come as SQLAlchemy's, as from a plain INSERT (callers catch those).
         with pytest.raises(IntegrityError), database.transaction() as session:
             insert_rows(session, table, [{"id": 3000 + i} for i in range(BULK_MIN_ROWS)] + [{"id": 0}])

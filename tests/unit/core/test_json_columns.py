@@ -33,7 +33,7 @@ def test_bulk_loads_store_none_in_json_columns_as_the_orm_does() -> None:
     assert _text_processor(table.c.plain, dialect)({"a": 1}) == '{"a":1}'
     plan = _binary_plan([table.c.plain, table.c.nullable], dialect)
     assert plan is not None
-    types, (plain, nullable) = plan
+    types, (plain, nullable), _, _ = plan
     assert types == ["jsonb", "json"]
     assert plain(None) == b"null" and nullable(None) is None
     assert plain({"a": 1}) == b'{"a":1}'
