@@ -9,11 +9,13 @@ first (`translog.lock`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from bailiff.assignment import rules
 if TYPE_CHECKING:
@@ -28,7 +30,31 @@ from bailiff.core.bulk import insert_rows, update_rows
 from bailiff.core.db import one_of
 
 
-def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Assignment]:
+@dataclass(slots=True)
+class Drawn:
+    """An assignment drawn by `draw_pending`: the committed row's columns with the draw's outcome."""
+
+    id: int
+    proceeding_number: str
+    seq: int
+    kind: str
+    beacon: str
+    round: int
+    eligible: list[Any]
+    commit_leaf: int
+    bailiff_id: str = ""
+    ctr: int = 0
+    r: str = ""
+    result_leaf: int = 0
+
+
+# The columns `draw_pending` reads of each committed assignment: plain rows, not ORM objects (loading
+# a thousand objects, committed lists and all, was a twentieth of opening and drawing a batch).
+_COMMITTED = (Assignment.id, Assignment.proceeding_number, Assignment.seq, Assignment.kind, Assignment.beacon,
+              Assignment.round, Assignment.eligible, Assignment.commit_leaf)
+
+
+def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Drawn]:
     """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
     # Fetch (and verify) the rounds before the log lock: a relay's latency must not hold up the log.
     needed = _drawable_rounds(session, store, limit)
@@ -37,7 +63,7 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     fetched = {(source, round_): store.reveal(source, anchor, round_)
                for (source, round_), anchor in sorted(needed.items()) if (source, round_) not in logged}
     size = translog.lock(session)
-    pending = [a for a, _ in _drawable(session, store, limit)]
+    pending = [Drawn(*row) for row, _ in _drawable(session, store, limit)]
     if not pending:
         return []
     now = utcnow()
@@ -67,12 +93,9 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     load: dict[str, int] = defaultdict(int)
     drawn = []
     for offset, (a, result, _) in enumerate(results):
-        values = {"status": "drawn", "bailiff_id": result.bailiff_id, "ctr": result.ctr, "r": str(result.r),
-                  "result_leaf": first + len(reveals) + offset, "drawn_at": now}
-        drawn.append({"id": a.id, **values})
-        # The rows change below in one statement; the objects the caller gets say the same.
-        for key, value in values.items():
-            set_committed_value(a, key, value)
+        a.bailiff_id, a.ctr, a.r, a.result_leaf = result.bailiff_id, result.ctr, str(result.r), first + len(reveals) + offset
+        drawn.append({"id": a.id, "status": "drawn", "bailiff_id": a.bailiff_id, "ctr": a.ctr, "r": a.r,
+                      "result_leaf": a.result_leaf, "drawn_at": now})
         load[result.bailiff_id] += 1
         previous = _previous_bailiff(session, a)
         if previous is not None:
@@ -80,6 +103,10 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
     # One statement instead of the unit of work's flush of a thousand changed objects (a tenth of
     # opening and drawing a batch went to that flush), or an UPDATE per row.
     update_rows(session, Assignment.__table__, "id", drawn)
+    for values in drawn:  # an object of these rows that the session holds says the same
+        held = session.identity_map.get(identity_key(Assignment, values["id"]))
+        for key, value in values.items() if held is not None else ():
+            set_committed_value(held, key, value)
     shift_workloads(session=session, deltas=load)
     audit.record(session, [audit.audit_row(actor=actor, action="assignment.drawn", subject_type="proceeding",
                                            subject_id=a.proceeding_number, log_leaf_index=a.result_leaf, at=now,
@@ -89,7 +116,7 @@ def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit:
                                            payload={"proceeding": a.proceeding_number, "bailiff_id": a.bailiff_id,
                                                     "kind": a.kind, "result_leaf": a.result_leaf})
                           for a, _, _ in results])
-    return [a for a, _, _ in results]
+    return pending
 
 
 def _committed_first(session: Session, store: "BeaconStore", limit: int, *columns: Any) -> Select[Any] | None:
@@ -107,13 +134,15 @@ def _committed_first(session: Session, store: "BeaconStore", limit: int, *column
             .order_by(Assignment.commit_leaf).limit(limit))
 
 
-def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Assignment, bytes]]:
-    """Committed assignments whose round this store can reveal now, with their chain's anchor."""
-    query = _committed_first(session, store, limit, Assignment)
+def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[Any, bytes]]:
+    """Committed assignments (the `_COMMITTED` columns) whose round this store can reveal now, with
+    their chain's anchor."""
+    query = _committed_first(session, store, limit, *_COMMITTED)
     if query is None:
         return []
-    rows = session.execute(query).all()
-    return [(a, anchor) for a, anchor in rows if store.ready_in(a.beacon, a.round) <= 0]  # a drand round not out waits
+    rows = session.connection().execute(query).all()
+    # A drand round not out yet waits.
+    return [(row[:-1], row[-1]) for row in rows if store.ready_in(row.beacon, row.round) <= 0]
 
 
 def _drawable_rounds(session: Session, store: "BeaconStore", limit: int) -> dict[tuple[str, int], bytes]:
@@ -136,7 +165,7 @@ def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:
     return min(waits) + 0.05 if waits else None
 
 
-def _previous_bailiff(session: Session, assignment: Assignment) -> str | None:
+def _previous_bailiff(session: Session, assignment: Drawn) -> str | None:
     """Who had the proceeding before a redraw (their workload goes down)."""
     if assignment.seq == 0:
         return None

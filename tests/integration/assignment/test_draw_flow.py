@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from bailiff.assignment import service as assignment
+from bailiff.assignment import draws, service as assignment
 from bailiff.assignment.auditor import AssignmentAuditor
 from bailiff.assignment.models import Assignment, BeaconChain
 from bailiff.config import Settings
@@ -159,3 +159,31 @@ def test_the_beacon_is_anchored_once_by_the_worker_start(database: Database, set
         leaf = orjson.loads(translog.leaf(session, anchor_leaf))
     assert chain is not None and chain.anchor_leaf == anchor_leaf
     assert leaf["event"] == "beacon.anchored" and leaf["beacon"] == source and leaf["anchor"] == chain.anchor.hex()
+
+
+def test_a_draw_updates_the_objects_the_session_holds(database: Database, settings: Settings) -> None:
+    # draw_pending reads and writes plain rows; an Assignment the caller's session already holds
+    # must say what the database says afterwards, not what it said before the draw.
+    office, ids = make_office(database, [3, 5])
+    number = f"{uuid.uuid4().hex[:8]}/26/{office}-ИП"
+    store = chain_store(settings)
+    with database.transaction() as session:
+        assert assignment.commit(session=session, store=store, actor=CLI_ADMIN,
+                                 requests=[assignment.Request(number, office)]) == {}
+    with database.transaction() as session:
+        held = session.scalar(select(Assignment).where(Assignment.proceeding_number == number))
+        assert held is not None and held.status == "committed" and held.bailiff_id is None
+        drawn = {d.proceeding_number: d for d in draws.draw_pending(session=session, store=store, actor=CLI_ADMIN)}
+        mine = drawn[number]
+        assert (held.status, held.bailiff_id, held.ctr, held.r, held.result_leaf) == (
+            "drawn", mine.bailiff_id, mine.ctr, mine.r, mine.result_leaf)
+    with database.reading() as session:
+        stored = session.scalar(select(Assignment).where(Assignment.proceeding_number == number))
+    assert stored is not None and stored.bailiff_id in ids
+    assert (stored.status, stored.bailiff_id, stored.ctr, stored.r, stored.result_leaf, stored.seq) == (
+        "drawn", mine.bailiff_id, mine.ctr, mine.r, mine.result_leaf, mine.seq)
+    # The result leaf is the one the log holds for this draw.
+    with database.reading() as session:
+        leaf = orjson.loads(translog.leaf(session, mine.result_leaf))
+    assert (leaf["event"], leaf["proceeding"], leaf["bailiff_id"], leaf["commit_leaf"]) == (
+        "assignment.drawn", number, mine.bailiff_id, mine.commit_leaf)
