@@ -99,23 +99,23 @@ def appended_nodes(
                 needed.append((level, index))
     local: dict[NodeKey, bytes] = dict(_fetch(reader, needed))
 
-    out: list[tuple[NodeKey, bytes]] = []
-    for offset, value in enumerate(leaf_hashes):
-        size = start_index + offset + 1
-        key: NodeKey = (0, size - 1)
-        local[key] = value
-        out.append((key, value))
-        # Leaf `size - 1` completes the node at every level whose span divides
-        # `size`; each is the RFC 9162 §2.1.1 hash of its two halves.
-        level = 1
-        while size % (1 << level) == 0:
-            index = (size >> level) - 1
-            digest = node_hash(local[(level - 1, 2 * index)], local[(level - 1, 2 * index + 1)])
-            key = (level, index)
-            local[key] = digest
-            out.append((key, digest))
-            level += 1
-    return out
+    # Level by level: the new nodes of a level are one run of indices [lo, lo + len(values)); an odd
+    # `lo` pairs its first node with the frontier node to its left. Each parent is the RFC 9162 §2.1.1
+    # hash of its two halves (`node_hash`, inlined: half the time of a dictionary walk per node).
+    out: list[tuple[NodeKey, bytes]] = [((0, start_index + i), h) for i, h in enumerate(leaf_hashes)]
+    level, lo, values = 0, start_index, list(leaf_hashes)
+    sha256 = hashlib.sha256
+    while True:
+        if lo & 1:
+            values = [local[(level, lo - 1)], *values]
+            lo -= 1
+        pairs = len(values) // 2
+        if not pairs:
+            return out
+        values = [sha256(b"\x01" + values[i] + values[i + 1]).digest() for i in range(0, 2 * pairs, 2)]
+        level += 1
+        lo //= 2
+        out.extend(((level, lo + i), digest) for i, digest in enumerate(values))
 
 
 def subtree_keys(start: int, end: int) -> list[NodeKey]:
