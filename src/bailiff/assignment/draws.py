@@ -140,7 +140,7 @@ def _drawable(session: Session, store: "BeaconStore", limit: int) -> list[tuple[
     query = _committed_first(session, store, limit, *_COMMITTED)
     if query is None:
         return []
-    rows = session.connection().execute(query).all()
+    rows = session.connection().execute(query).all()  # _committed_first's session query flushed pending objects
     # A drand round not out yet waits.
     return [(row[:-1], row[-1]) for row in rows if store.ready_in(row.beacon, row.round) <= 0]
 
