@@ -85,6 +85,8 @@ class HashChain:
 class ChainStore:
     """Chain secrets in `<data_dir>/beacon/`, one file per chain, readable by the owner only."""
 
+    fetches_rounds = False  # a round is computed here at once: there is nothing to fetch before the log lock
+
     def __init__(self, folder: Path, length: int = CHAIN_LENGTH) -> None:
         self.folder = folder
         self.length = length

@@ -103,6 +103,8 @@ class DrandStore:
     """The beacon of a deployment that uses drand; rounds of local chains committed earlier are still
     revealed from the local store, so switching beacons never strands a commitment."""
 
+    fetches_rounds = True  # from the relay: fetched (and verified) before the log lock is taken
+
     def __init__(self, relay: str, chain: DrandChain, local: ChainStore, *, timeout: float = 10.0,
                  margin: float = 10.0, clock: Any = time.time) -> None:
         self.relay, self.chain, self.local = relay.rstrip("/"), chain, local

@@ -57,7 +57,8 @@ _COMMITTED = (Assignment.id, Assignment.proceeding_number, Assignment.seq, Assig
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Drawn]:
     """Reveal the rounds that committed assignments wait for, and draw them; returns the drawn ones."""
     # Fetch (and verify) the rounds before the log lock: a relay's latency must not hold up the log.
-    needed = _drawable_rounds(session, store, limit)
+    # A local chain's rounds are computed under the lock below without these three reads.
+    needed = _drawable_rounds(session, store, limit) if store.fetches_rounds else {}
     logged = {(r.source, r.round) for r in session.execute(select(BeaconRound.source, BeaconRound.round).where(
         or_(*(and_(BeaconRound.source == s, BeaconRound.round == n) for s, n in needed))))} if needed else set()
     fetched = {(source, round_): store.reveal(source, anchor, round_)
