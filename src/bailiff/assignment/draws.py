@@ -9,7 +9,7 @@ first (`translog.lock`).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -48,10 +48,10 @@ class Drawn:
     result_leaf: int = 0
 
 
-# The columns `draw_pending` reads of each committed assignment: plain rows, not ORM objects (loading
-# a thousand objects, committed lists and all, was a twentieth of opening and drawing a batch).
-_COMMITTED = (Assignment.id, Assignment.proceeding_number, Assignment.seq, Assignment.kind, Assignment.beacon,
-              Assignment.round, Assignment.eligible, Assignment.commit_leaf)
+# The columns `draw_pending` reads of each committed assignment, Drawn's fields without a default, in
+# their order: plain rows, not ORM objects (loading a thousand objects, committed lists and all, was a
+# twentieth of opening and drawing a batch).
+_COMMITTED = tuple(getattr(Assignment, f.name) for f in fields(Drawn) if f.default is MISSING)
 
 
 def draw_pending(*, session: Session, store: "BeaconStore", actor: Actor, limit: int = 5000) -> list[Drawn]:

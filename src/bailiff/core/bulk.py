@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg.adapt import Dumper, PyFormat
 from psycopg.postgres import adapters as pg_adapters, types as pg_types
@@ -95,7 +95,17 @@ def _text_processor(column: Any, dialect: Any) -> Any:
     return impl.bind_processor(dialect)
 
 
-def _binary_plan(columns: list[Any], dialect: Any) -> tuple[list[str], list[Any], list[int], list[int]] | None:
+class _Plan(NamedTuple):
+    """How a binary COPY sends each column: its PostgreSQL type, its value processor, and the
+    positions of the text and UTC timestamp columns whose values `insert_rows` checks inline."""
+
+    types: list[str]
+    processors: list[Any]
+    texts: list[int]
+    stamps: list[int]
+
+
+def _binary_plan(columns: list[Any], dialect: Any) -> _Plan | None:
     """The PostgreSQL type names and value processors of a binary COPY of `columns`, and the positions
     of the text and the UTC timestamp columns, whose values are checked inline instead (see
     `insert_rows`); None when a column's type has no binary form here (the table is then loaded as
@@ -124,7 +134,7 @@ def _binary_plan(columns: list[Any], dialect: Any) -> tuple[list[str], list[Any]
                 processor = _then(processor, _float)
         names.append(name)
         processors.append(processor)
-    return names, processors, texts, stamps
+    return _Plan(names, processors, texts, stamps)
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -158,11 +168,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         defaults.append(default)
     columns = [table.c[name] for name in names]
     plan = _binary_plan(columns, dialect) if dialect.name == "postgresql" else None
-    processors = plan[1] if plan else [_text_processor(c, dialect) for c in columns]
+    processors = plan.processors if plan else [_text_processor(c, dialect) for c in columns]
 
     pick = itemgetter(*names[:given])
     convert = [(i, p) for i, p in enumerate(processors) if p is not None]
-    texts, stamps = (plan[2], plan[3]) if plan else ([], [])
+    texts, stamps = (plan.texts, plan.stamps) if plan else ([], [])
 
     def processed() -> Iterator[list[Any]]:
         for row in rows:
@@ -197,7 +207,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
             cursor.adapters.register_dumper(None, dumper)
     with _as_sqlalchemy_errors(dialect, sql), cursor.copy(sql) as copy:
         if plan is not None:
-            copy.set_types(plan[0])
+            copy.set_types(plan.types)
         for values in processed():
             copy.write_row(values)
 
