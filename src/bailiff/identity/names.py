@@ -8,25 +8,20 @@ pymorphy3 using its Surn/Name/Patr tags; the gender comes first from the patrony
 surname's nominative is not its masculine lemma ("Ивановой" → "Иванова").
 
 pymorphy3 costs about 0.3 ms per word, so every word is analysed once and the small
-result (role, gender, case, nominative) is kept in a large LRU cache; whole names are
-cached as well. A name that cannot be parsed is kept as written (`parsed=False`) and
+result (role, gender, case, nominative) is kept in a large LRU cache (`declension`, the
+morphology of each part); whole names are cached here as well. A name that cannot be parsed is kept as written (`parsed=False`) and
 resolved on the other evidence, never silently dropped.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
-from bailiff.identity import phonetic, translit
+from bailiff.identity import declension, phonetic, translit
 from bailiff.identity.phonetic import comparison_key, latin_key, phonetic_key
-from bailiff.identity.translit import (
-    WORD_CACHE_SIZE, fix_homoglyphs, has_latin, is_gost_b, latin_to_cyrillic, morph_analyzer,
-    strip_diacritics,
-)
+from bailiff.identity.translit import fix_homoglyphs, has_latin, is_gost_b, latin_to_cyrillic, strip_diacritics
 
 __all__ = [
     "PersonName", "normalize_person", "parse_full_name", "comparison_key", "latin_key",
@@ -48,56 +43,10 @@ class PersonName:
     parsed: bool
 
 
-class _Reading(NamedTuple):
-    gender: str  # "masc" | "femn"
-    case: str
-    nominative: str  # lower case, ё folded
-    score: float
-    fixed: bool  # indeclinable (pymorphy's Fixd)
-
-
-_ROLES = ("Surn", "Name", "Patr")
-_CASES = {"nomn": "nomn", "gent": "gent", "gen2": "gent", "datv": "datv", "accs": "accs",
-          "acc2": "accs", "ablt": "ablt", "loct": "loct", "loc2": "loct"}
-_GENDER_OUT = {"masc": "male", "femn": "female"}
-
-
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _analyse(word: str) -> dict[str, tuple[_Reading, ...]]:
-    """Every singular Surn/Name/Patr reading of one lower-case Cyrillic word."""
-    out: dict[str, list[_Reading]] = {role: [] for role in _ROLES}
-    nominatives: dict[tuple, str | None] = {}
-    for parse in morph_analyzer().parse(word):
-        tag = parse.tag
-        role = next((r for r in _ROLES if r in tag), None)
-        case = _CASES.get(tag.case)
-        if role is None or case is None or tag.number == "plur":
-            continue
-        fixed = "Fixd" in tag
-        genders = ("masc", "femn") if "ms-f" in tag else (tag.gender,)
-        for gender in genders:
-            if gender not in _GENDER_OUT:
-                continue
-            key = (parse.normal_form, role, gender, fixed)
-            if key not in nominatives:
-                if fixed or case == "nomn":  # already nominative: no need to inflect
-                    nominatives[key] = word
-                else:
-                    # Inflect with the gender pinned: the lemma of "ивановой" is "иванов".
-                    form = parse.inflect({"nomn", "sing", gender}) or parse.inflect({"nomn"})
-                    nominatives[key] = _fold(form.word) if form else (word if case == "nomn" else None)
-            if nominatives[key]:
-                out[role].append(_Reading(gender, case, nominatives[key], parse.score, fixed))
-    return {role: tuple(readings) for role, readings in out.items()}
-
-
 def clear_caches() -> None:
     """Empty the word and name caches (tests and benchmarks use it)."""
-    for cached in (_analyse, _noun_nominative, _adjective_nominative, _normalize_cached, _parse_full_cached, translit.dictionary_score,
+    declension.clear_caches()
+    for cached in (_normalize_cached, _parse_full_cached, translit.dictionary_score,
                    translit.latin_to_cyrillic, phonetic.comparison_key, phonetic.phonetic_key):
         cached.cache_clear()
 
@@ -110,12 +59,8 @@ _LATIN_WORD = re.compile(r"[a-z'`\u2019\"]+(?:-[a-z'`\u2019\"]+)*")
 _INITIAL = re.compile(r"(?:[A-Za-zА-ЯЁа-яё]|Ch|Sh|Zh|Kh|Ts|Yu|Ya|Ye|Yo|Iu|Ia|CH|SH|ZH|KH|TS|YU|YA)\.|[A-Za-zА-ЯЁа-яё]")
 _INITIALS_CLUSTER = re.compile(r"(?:[^\W\d_]{1,2}\.){1,2}[^\W\d_]{1,2}\.?")
 _GLUED_INITIALS = re.compile(r"((?:[^\W\d_]{1,2}\.){1,2})([^\W\d_]{3,}(?:-[^\W\d_]+)*)")  # "И.И.Иванов"
-_TURKIC_MALE = {"оглы", "оглу", "улы", "уулу", "ogly", "ogli", "oglu", "uly", "uulu"}
-_TURKIC_FEMALE = {"кызы", "гызы", "кизи", "kyzy", "kizi", "gyzy", "qizi"}
 _TURKIC_CYR = {"ogly": "оглы", "ogli": "оглы", "oglu": "оглу", "uly": "улы", "uulu": "уулу",
                "kyzy": "кызы", "kizi": "кизи", "gyzy": "гызы", "qizi": "кызы"}
-_MALE_PATR = re.compile(r"(?:ович|евич|ич)(?:а|у|ем|е)?$")
-_FEMALE_PATR = re.compile(r"(?:овн|евн|ичн)(?:а|ы|е|у|ой|ою)$")
 _SURNAME_HINT = re.compile(r"(?:ов|ев|ин|ын|ск|цк|ых|их|енко|ко)(?:а|ой|ого|ий|ая|ым|у|ую)?$")
 
 
@@ -131,164 +76,20 @@ def _prepare(token: str, gost_b: bool) -> str | None:
         letter = token.rstrip(".")
         if has_latin(letter):
             letter = latin_to_cyrillic(letter.lower(), gost_b)[:1]
-        return _fold(letter)[:1] + "."
+        return declension.fold(letter)[:1] + "."
     token = fix_homoglyphs(token.rstrip("."))  # "Иванов." at the end of a sentence
     lowered = strip_diacritics(token).lower()
     if _LATIN_WORD.fullmatch(lowered):
         lowered = latin_to_cyrillic(lowered, gost_b)
-    lowered = _fold(lowered)
+    lowered = declension.fold(lowered)
     return lowered if _CYR_WORD.fullmatch(lowered) else None
 
 
 def _turkic_marker(word: str) -> str | None:
     lowered = word.lower()
-    if lowered in _TURKIC_MALE or lowered in _TURKIC_FEMALE:
+    if lowered in declension.TURKIC_MALE or lowered in declension.TURKIC_FEMALE:
         return _TURKIC_CYR.get(lowered, lowered)
     return None
-
-
-# --- gender and nominative ------------------------------------------------------------------
-
-def _pick(readings: tuple[_Reading, ...], gender: str | None, word: str) -> str | None:
-    pool = [r for r in readings if gender is None or r.gender == gender]
-    if not pool:
-        return None
-    if gender is None and any(r.nominative == word for r in pool):
-        return word  # without gender evidence, a form that may already be nominative stays
-    totals: dict[str, float] = defaultdict(float)
-    for reading in pool:
-        totals[reading.nominative] += reading.score
-    return max(totals, key=totals.__getitem__)
-
-
-_INDECLINABLE = re.compile(r"(?:их|ых|ко|аго|яго)$")
-_OV_STEM = re.compile(r"^(.+(?:ов|ев|ин|ын))(|а|у|ым|е|ой|ою)$")
-_SKY_STEM = re.compile(r"^(.+(?:ск|цк))(ий|ого|ому|им|ом|ая|ой|ую|ою)$")
-_ICH_STEM = re.compile(r"^(.+(?:ович|евич|ич))(а|у|ем|е)$")  # Бонч-Бруевича; female forms never decline
-
-
-def _surname_by_suffix(word: str, gender: str | None) -> tuple[str, str | None] | None:
-    """Common Russian surname paradigms for surnames pymorphy3 does not know."""
-    if m := _OV_STEM.match(word):
-        stem, end = m.groups()
-        forms = {"": ("masc",), "а": ("masc", "femn"), "у": ("masc", "femn"), "ым": ("masc",),
-                 "е": ("masc",), "ой": ("femn",), "ою": ("femn",)}[end]
-    elif m := _SKY_STEM.match(word):
-        stem, end = m.groups()
-        # "-ской" is also a masculine nominative (Трубецкой), so it is female only when told.
-        forms = {"ий": ("masc",), "ого": ("masc",), "ому": ("masc",), "им": ("masc",),
-                 "ом": ("masc",), "ая": ("femn",), "ую": ("femn",), "ою": ("femn",),
-                 "ой": ("femn", "masc")}[end]
-    elif m := _ICH_STEM.match(word):
-        stem, end = m.groups()
-        forms = ("masc",)
-    else:
-        return None
-    if gender is None:
-        if len(forms) > 1:
-            return word, None
-        gender = forms[0]
-    if gender not in forms:
-        return None
-    if stem.endswith(("ск", "цк")):
-        if end == "ой" and gender == "masc":
-            return word, gender
-        return stem + ("ий" if gender == "masc" else "ая"), gender
-    return stem + ("" if gender == "masc" else "а"), gender
-
-
-def _surname_gender(surname: str) -> str | None:
-    last = surname.split("-")[-1]
-    if _INDECLINABLE.search(last):
-        return None
-    genders = {r.gender for r in _analyse(last)["Surn"]}
-    if not genders and (rule := _surname_by_suffix(last, None)):
-        return rule[1]
-    return genders.pop() if len(genders) == 1 else None
-
-
-def _surname_part(word: str, gender: str | None) -> str:
-    if _INDECLINABLE.search(word):
-        return word
-    if found := _pick(_analyse(word)["Surn"], gender, word):
-        return found
-    if rule := _surname_by_suffix(word, gender):
-        return rule[0]
-    if adjective := _adjective_nominative(word, gender):
-        return adjective
-    if gender == "masc":
-        return _noun_nominative(word) or word
-    return word
-
-
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _adjective_nominative(word: str, gender: str | None) -> str | None:
-    """Surnames the dictionary knows only as adjectives ("Белой" → "Белая") decline like them."""
-    if gender is None:
-        return None
-    for parse in morph_analyzer().parse(word):
-        tag = parse.tag
-        if "ADJF" in tag and tag.number == "sing" and tag.gender == gender and tag.case in _CASES:
-            form = parse.inflect({"nomn", "sing", gender})
-            return _fold(form.word) if form else None
-    return None
-
-
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def _noun_nominative(word: str) -> str | None:
-    """Male surnames that are common nouns ("Шпака", "Зайца") decline like the noun."""
-    for parse in morph_analyzer().parse(word):
-        tag = parse.tag
-        if {"NOUN", "masc", "sing"} <= tag.grammemes and _CASES.get(tag.case) not in (None, "nomn") \
-                and not ({"Geox", "Name", "Patr", "Orgn"} & tag.grammemes):
-            return _fold(parse.normal_form)
-    return None
-
-
-def _given_gender(given: str, surname: str | None) -> str | None:
-    readings = _analyse(given.split("-")[0])["Name"]
-    genders = {r.gender for r in readings}
-    if len(genders) <= 1:
-        return genders.pop() if genders else None
-    # An ambiguous name ("Рашида": female nominative or male genitive) takes the gender
-    # whose case also fits the surname.
-    surn = _analyse(surname.split("-")[-1])["Surn"] if surname else ()
-    best, best_value = None, 0.0
-    for gender in ("masc", "femn"):
-        for case in set(_CASES.values()):
-            n = sum(r.score for r in readings if r.gender == gender and r.case == case)
-            s = sum(r.score for r in surn if r.gender == gender and r.case == case) if surn else 1.0
-            if n * s > best_value:
-                best, best_value = gender, n * s
-    return best or max(readings, key=lambda r: r.score).gender
-
-
-def _patronymic_gender(patronymic: str) -> str | None:
-    words = patronymic.split()
-    if len(words) == 2:
-        return "masc" if words[1] in _TURKIC_MALE else "femn"
-    if _MALE_PATR.search(patronymic):
-        return "masc"
-    if _FEMALE_PATR.search(patronymic):
-        return "femn"
-    genders = {r.gender for r in _analyse(patronymic)["Patr"]}
-    return genders.pop() if len(genders) == 1 else None
-
-
-def _patronymic_nominative(patronymic: str, gender: str | None) -> str:
-    words = patronymic.split()
-    if len(words) == 2:  # Turkic: the father's name goes to the nominative, the marker stays
-        father = _pick(_analyse(words[0])["Name"], "masc", words[0]) or words[0]
-        return f"{father.capitalize()} {words[1]}"
-    found = _pick(_analyse(patronymic)["Patr"], gender, patronymic)
-    if not found:
-        found = re.sub(r"(ович|евич|ич)(а|у|ем|е)$", r"\1", patronymic)
-        found = re.sub(r"(овн|евн|ичн)(ы|е|у|ой|ою)$", r"\1а", found)
-    return _title(found)
-
-
-def _title(word: str) -> str:
-    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def _unparsed(raw: str) -> PersonName:
@@ -298,22 +99,15 @@ def _unparsed(raw: str) -> PersonName:
 
 def _build(raw: str, surname: str, given: str | None, patronymic: str | None) -> PersonName:
     """Assemble a PersonName from prepared (lower-case Cyrillic) parts."""
-    gender = None
-    if patronymic and not patronymic.endswith("."):
-        gender = _patronymic_gender(patronymic)
-    if gender is None and given and not given.endswith("."):
-        gender = _given_gender(given, surname)
-    if gender is None:
-        gender = _surname_gender(surname)
-    out_surname = _title("-".join(_surname_part(p, gender) for p in surname.split("-")))
-    out_given = None
+    gender = declension.gender_of(surname, given, patronymic)
+    out_given = out_patr = None
     if given:
-        out_given = given.upper() if given.endswith(".") else _title("-".join(
-            _pick(_analyse(p)["Name"], gender, p) or p for p in given.split("-")))
-    out_patr = None
+        out_given = given.upper() if given.endswith(".") else declension.given_nominative(given, gender)
     if patronymic:
-        out_patr = patronymic.upper() if patronymic.endswith(".") else _patronymic_nominative(patronymic, gender)
-    return PersonName(out_surname, out_given, out_patr, _GENDER_OUT.get(gender or ""), raw, True)
+        out_patr = (patronymic.upper() if patronymic.endswith(".")
+                    else declension.patronymic_nominative(patronymic, gender))
+    out_surname = declension.surname_nominative(surname, gender)
+    return PersonName(out_surname, out_given, out_patr, declension.GENDER_OUT.get(gender or ""), raw, True)
 
 
 # --- public entry points --------------------------------------------------------------------
@@ -378,12 +172,12 @@ def _role_score(word: str, role: str) -> float:
     if " " in word:  # a Turkic patronymic
         return 3.0 if role == "P" else float("-inf")
     last = word.split("-")[-1]
-    readings = _analyse(last)
+    readings = declension.analyse(last)
     if role == "S":
         return min(1.0, sum(r.score for r in readings["Surn"])) + 0.5 * bool(_SURNAME_HINT.search(last))
     if role == "N":
         return min(1.0, sum(r.score for r in readings["Name"]))
-    if _MALE_PATR.search(last) or _FEMALE_PATR.search(last):
+    if declension.MALE_PATRONYMIC.search(last) or declension.FEMALE_PATRONYMIC.search(last):
         return 1.5
     return min(1.0, sum(r.score for r in readings["Patr"]))
 
