@@ -72,13 +72,28 @@ def load_owners(session: Session, records: list[PartyRecord], batch: Batch) -> N
 def _canonicalise(session: Session, batch: Batch) -> None:
     """Follow merges: an identifier of a merged record belongs to its survivor."""
     ids = {i for table, i in batch.owners.values() if table == "person"}
+    seen: set[int] = set()
     while ids:
+        seen |= ids
         merged = dict(session.connection().execute(select(Person.id, Person.merged_into)
                                       .where(one_of(session, Person.id, ids), Person.merged_into.is_not(None))).all())
         if not merged:
             return
         batch.owners = {k: (t, merged.get(i, i) if t == "person" else i) for k, (t, i) in batch.owners.items()}
-        ids = set(merged.values())
+        ids = set(merged.values()) - seen  # a cycle of merges (which service.merge prevents) ends here
+
+
+def _merge_groups(session: Session, survivors: list[int]) -> dict[int, int]:
+    """Every record merged into one of the survivors (directly or through others) → that survivor;
+    the survivors map to themselves."""
+    root = {i: i for i in survivors}
+    frontier = set(survivors)
+    while frontier:
+        found = session.connection().execute(select(Person.id, Person.merged_into)
+                                             .where(one_of(session, Person.merged_into, frontier))).all()
+        frontier = {i for i, _ in found if i not in root}
+        root.update({i: root[into] for i, into in found if i in frontier})
+    return root
 
 
 def _load_identifiers(session: Session, owners: Iterable[tuple[str, int]], batch: Batch) -> None:
@@ -91,11 +106,18 @@ def _load_identifiers(session: Session, owners: Iterable[tuple[str, int]], batch
         terms.append(one_of(session, PartyIdentifier.entity_id, entity_ids))
     if not terms:
         return
+    # A survivor holds the identifiers of the records merged into it: a party showing another
+    # value of a lifelong kind than any of them is another person.
+    group = _merge_groups(session, person_ids) if person_ids else {}
+    if len(group) > len(person_ids):
+        terms[0] = one_of(session, PartyIdentifier.person_id, list(group))
     for kind, value, person_id, entity_id in session.connection().execute(
             select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id,
-                   PartyIdentifier.entity_id).where(or_(*terms))).all():
-        owner = ("person", person_id) if person_id else ("entity", entity_id)
-        batch.identifiers_of[owner][kind] = value
+                   PartyIdentifier.entity_id).where(or_(*terms)).order_by(PartyIdentifier.id)).all():
+        owner = ("person", group.get(person_id, person_id)) if person_id else ("entity", entity_id)
+        held = batch.identifiers_of[owner].setdefault(kind, value)
+        if held != value:  # two values in one merge group: no party's value agrees with both
+            batch.identifiers_of[owner][kind] = f"\x00conflict:{owner[1]}"
 
 
 def load_candidates(session: Session, persons: list[PartyRecord], batch: Batch) -> None:

@@ -111,8 +111,26 @@ def normalize(kind: str, value: str) -> str:
 def validate(kind: str, value: str) -> str:
     """Normalize the value, verify its check digits and return the normalized form."""
     digits = normalize(kind, value)
+    _check_placeholder(kind, digits)
     _CHECKERS[kind](digits)
     return digits
+
+
+# Where a number is made of zeros, it was typed for "unknown": the check digits of zeros are
+# zeros, so the checksum alone accepts it, and two strangers written with it would be linked
+# as one person. No such number is issued: an INN starts with a tax office code (01-99 for the
+# region), a SNILS with a number above zero, a passport's 6-digit number starts at 000001.
+_ZERO_PARTS = {"snils": slice(0, 9), "passport": slice(4, 10)}
+
+
+def _check_placeholder(kind: str, digits: str) -> None:
+    part = digits[_ZERO_PARTS.get(kind, slice(None))]
+    if not part.strip("0"):
+        raise _fail(kind, f"{kind}.placeholder", digits,
+                    "a number of zeros is a placeholder, never issued; leave the identifier out when it is unknown")
+    if kind == "inn" and digits.startswith("00"):
+        raise _fail(kind, "inn.region", digits,
+                    "starts with 00; an INN starts with the code of the tax office's region, 01-99")
 
 
 def is_valid(kind: str, value: str) -> bool:

@@ -167,7 +167,7 @@ def confirm(*, session: Session, task_id: int, person_id: int, reason: str, acto
     if session.get(Person, person_id) is None:
         raise NotFound(f"no person {person_id}")
     party_ids = {k: v for k, v in (link.evidence.get("identifiers") or {}).items()}
-    clash = rules.conflicting_kinds(party_ids, _identifiers(session, person_id))
+    clash = rules.conflicting_kinds(party_ids, _group_identifiers(session, person_id))
     if clash:
         raise Conflict(f"the party and person {person_id} hold different {', '.join(clash)}: not the same person",
                        errors=[FieldError("person_id", "identity.identifier_conflict", ", ".join(clash))])
@@ -250,13 +250,7 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
 def merge(*, session: Session, survivor_id: int, merged_id: int, reason: str, actor: Actor) -> dict[str, Any]:
     """Declare two person records one person; refused when their lifelong identifiers differ."""
     require_reviewer(actor)
-    survivor_id = canonical_person(session=session, person_id=survivor_id)
-    merged_id = canonical_person(session=session, person_id=merged_id)
-    if survivor_id == merged_id:
-        raise Conflict("these records are already one person", errors=[FieldError("merged_id", "identity.merge.same", "")])
-    for pid in (survivor_id, merged_id):
-        if session.get(Person, pid, with_for_update=True) is None:
-            raise NotFound(f"no person {pid}")
+    survivor_id, merged_id = _lock_survivors(session, survivor_id, merged_id)
     clash = rules.conflicting_kinds(_group_identifiers(session, merged_id), _group_identifiers(session, survivor_id))
     if clash:
         raise Conflict(f"different {', '.join(clash)}: two different people are never merged",
@@ -271,6 +265,30 @@ def merge(*, session: Session, survivor_id: int, merged_id: int, reason: str, ac
                                            subject_id=str(merged_id), reason=reason,
                                            details={"survivor": survivor_id, "merge": merge_row.id})])
     return {"merge_id": merge_row.id, "survivor_id": survivor_id, "merged_id": merged_id}
+
+
+def _lock_survivors(session: Session, first: int, second: int) -> tuple[int, int]:
+    """The surviving records of two person ids, locked, and still survivors once locked.
+
+    The survivors are read before the locks are taken, so a merge committed in between (say of
+    the one into the other, by another reviewer) can make a locked record merged: then read
+    again. Without this, two reviewers merging A into B and B into A at once left a cycle of
+    merges that every later walk to a survivor followed for ever.
+    """
+    while True:
+        a, b = (canonical_person(session=session, person_id=pid) for pid in (first, second))
+        if a == b:
+            raise Conflict("these records are already one person",
+                           errors=[FieldError("merged_id", "identity.merge.same", "")])
+        rows = {row.id: row.merged_into for row in session.execute(
+            select(Person.id, Person.merged_into).where(Person.id.in_((a, b))).order_by(Person.id)
+            .with_for_update())}
+        for pid in (a, b):
+            if pid not in rows:
+                raise NotFound(f"no person {pid}")
+        if rows[a] is None and rows[b] is None:
+            return a, b
+        # One of them was merged meanwhile: the locks stay, the survivors are read again.
 
 
 def unmerge(*, session: Session, merge_id: int, reason: str, actor: Actor) -> dict[str, Any]:

@@ -239,7 +239,7 @@ def test_region_prefix() -> None:
 
 def test_passport_is_series_of_4_and_number_of_6_digits() -> None:
     # No check digit and no region validation: only the 4 + 6 digit shape is checked.
-    assert validate("passport", "0000 000000") == "0000000000"
+    assert validate("passport", "0000 000001") == "0000000001"
     assert _rule("passport", "4508 1234567").rule == "passport.format"
     with pytest.raises(ValueError):
         corrupt_check_digit("4508 123456", kind="passport")
@@ -287,3 +287,20 @@ def test_validate_only_raises_invalid_identifier(text: str) -> None:
             assert err.rule.startswith(f"{kind}.")
         else:
             assert result.isascii() and result.isdigit()
+
+
+@pytest.mark.parametrize(("kind", "value", "rule"), [
+    ("inn", "000000000000", "inn.placeholder"),
+    ("inn", "0000000000", "inn.placeholder"),
+    ("inn", "0012345678", "inn.region"),
+    ("snils", "000-000-000 00", "snils.placeholder"),
+    ("passport", "4510 000000", "passport.placeholder"),
+    ("passport", "0000 000000", "passport.placeholder"),
+    ("ogrn", "0000000000000", "ogrn.placeholder"),
+])
+def test_zeros_typed_for_an_unknown_identifier_are_refused(kind: str, value: str, rule: str) -> None:
+    # The check digits of zeros are zeros: without this rule each of these passed its checksum,
+    # and two strangers written with the same zeros were linked as one person.
+    error = _rule(kind, value)
+    assert error.rule == rule
+    assert value.replace(" ", "").replace("-", "") in error.message
