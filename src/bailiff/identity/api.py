@@ -43,9 +43,10 @@ def get_review(task_id: Id, session: ReadSession, actor: CurrentActor) -> dict[s
     return service.review(session=session, task_id=task_id)
 
 
-@router.post("/reviews/{task_id}/confirm", summary="The party is this person")
+@router.post("/reviews/{task_id}/confirm", summary="The party is this person (or, for an organisation, this organisation record)")
 def confirm(task_id: Id, body: ConfirmIn, session: DbSession, actor: CurrentActor) -> dict[str, Any]:
-    return service.confirm(session=session, task_id=task_id, person_id=body.person_id, reason=body.reason,
+    return service.confirm(session=session, task_id=task_id, person_id=body.person_id, entity_id=body.entity_id,
+                           reason=body.reason,
                            actor=actor)
 
 

@@ -34,11 +34,13 @@ def review_page(task_id: int, request: Request, actor: PageActor, error: str | N
 
 @router.post("/identity/reviews/{task_id}", response_class=HTMLResponse)
 def decide(task_id: int, request: Request, actor: PageActor, decision: Annotated[str, Form()],
-           reason: Annotated[str, Form()], person_id: Annotated[int | None, Form()] = None) -> HTMLResponse:
+           reason: Annotated[str, Form()], person_id: Annotated[int | None, Form()] = None,
+           entity_id: Annotated[int | None, Form()] = None) -> HTMLResponse:
     try:
         with get_database(request).transaction() as session:
-            if decision == "confirm" and person_id is not None:
-                service.confirm(session=session, task_id=task_id, person_id=person_id, reason=reason, actor=actor)
+            if decision == "confirm" and (person_id is not None or entity_id is not None):
+                service.confirm(session=session, task_id=task_id, person_id=person_id, entity_id=entity_id,
+                                reason=reason, actor=actor)
             elif decision == "reject":
                 service.reject(session=session, task_id=task_id, reason=reason, actor=actor)
             elif decision == "merge" and person_id is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, false, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit, sequences
@@ -204,7 +204,7 @@ def _store(session: Session, records: list[PartyRecord], decisions: list[Decisio
     if persons:
         first = sequences.allocate(session, "person", len(persons))
         real.update({pid: first + n for n, (pid, _) in enumerate(persons)})
-        insert_rows(session, Person.__table__, [{"id": real[pid], **_person_row(r, now)} for pid, r in persons])
+        insert_rows(session, Person.__table__, [{"id": real[pid], **person_row(r, now)} for pid, r in persons])
     if entities:
         first = sequences.allocate(session, "legal_entity", len(entities))
         real.update({pid: first + n for n, (pid, _) in enumerate(entities)})
@@ -295,7 +295,8 @@ def _remember_addresses(session: Session, records: list[PartyRecord], decisions:
     return {row["person_id"] for row in rows}
 
 
-def _person_row(record: PartyRecord, now: Any) -> dict[str, Any]:
+def person_row(record: PartyRecord, now: Any) -> dict[str, Any]:
+    """The persons-table row of a new person record made from a party."""
     return {"surname": record.surname, "given_name": record.given_name, "patronymic": record.patronymic,
             "gender": record.gender, "birth_date": record.birth_date, "birth_place": record.birth_place,
             "address": record.address, "surname_key": record.surname_key, "given_key": record.given_key,
@@ -308,28 +309,6 @@ def _normalised(record: PartyRecord) -> dict[str, Any]:
         return {"name_key": record.org_key, "legal_form": record.legal_form}
     return {"surname": record.surname, "given_name": record.given_name, "patronymic": record.patronymic,
             "gender": record.gender, "parsed": record.name_parsed}
-
-
-def new_person_for_link(*, session: Session, link: PartyLink) -> int:
-    """Create the person a reviewer declared distinct from every candidate (with its free identifiers)."""
-    from bailiff.identity.parties import party_record
-    from bailiff.register import service as register
-
-    document = register.documents(session=session, register_numbers=[link.register_number])[link.register_number]
-    record = party_record(link.register_number, link.role, link.position,
-                          party_of(document, link.role, link.position))
-    now = utcnow()
-    person_id = sequences.allocate(session, "person", 1)
-    insert_rows(session, Person.__table__, [{"id": person_id, **_person_row(record, now)}])
-    taken = {(k, v) for k, v in session.execute(
-        select(PartyIdentifier.kind, PartyIdentifier.value)
-        .where(or_(*(and_(PartyIdentifier.kind == k, PartyIdentifier.value == v)
-                     for k, v in record.identifiers.items()), false())))}
-    free = [{"kind": k, "value": v, "person_id": person_id, "entity_id": None, "created_at": now}
-            for k, v in record.identifiers.items() if (k, v) not in taken]
-    if free:
-        insert_rows(session, PartyIdentifier.__table__, free)
-    return person_id
 
 
 def _known_at(session: Session, person_id: int, address_key: str) -> bool:

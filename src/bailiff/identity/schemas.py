@@ -10,9 +10,12 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, m
 
 
 class ConfirmIn(BaseModel):
+    """A person party is confirmed as a person record, an organisation party as an organisation record."""
+
     model_config = ConfigDict(extra="forbid")
 
-    person_id: Annotated[int, Field(ge=1, le=2**62)]
+    person_id: Annotated[int | None, Field(ge=1, le=2**62)] = None
+    entity_id: Annotated[int | None, Field(ge=1, le=2**62)] = None
     reason: Reason
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bailiff.core import audit
@@ -18,8 +18,9 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound
-from bailiff.identity import rules
-from bailiff.identity.models import PartyIdentifier, PartyLink, Person, PersonMerge, ReviewTask
+from bailiff.identity import entities, rules
+from bailiff.identity.models import (LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, PersonMerge,
+                                     ReviewTask)
 
 REVIEWER_ROLES = frozenset({"bailiff_service", "admin"})
 
@@ -124,16 +125,21 @@ def review(*, session: Session, task_id: int) -> dict[str, Any]:
     if task is None:
         raise NotFound(f"no review task {task_id}")
     link = session.get(PartyLink, task.link_id) if task.link_id else None
-    ids = [c["id"] for c in task.candidates if isinstance(c.get("id"), int) and c["id"] > 0]
-    persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    if link is not None and link.party_kind == "organization":
+        shown = entities.candidates(session, task.candidates)
+    else:
+        ids = [c["id"] for c in task.candidates if isinstance(c.get("id"), int) and c["id"] > 0]
+        persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+        shown = [{**c, "person": _person_json(persons[c["id"]], _identifiers(session, c["id"]))}
+                 for c in task.candidates if c.get("id") in persons]
     return {
         "id": task.id, "kind": task.kind, "status": task.status, "opened_at": task.opened_at.isoformat(),
         "party": None if link is None else {
             "register_number": link.register_number, "role": link.role, "position": link.position,
-            "outcome": link.outcome, "probability": link.probability, "person_id": link.person_id,
-            "confirmed": link.confirmed, "evidence": link.evidence},
-        "candidates": [{**c, "person": _person_json(persons[c["id"]], _identifiers(session, c["id"]))}
-                       for c in task.candidates if c.get("id") in persons],
+            "kind": link.party_kind, "outcome": link.outcome, "probability": link.probability,
+            "person_id": link.person_id, "entity_id": link.entity_id, "confirmed": link.confirmed,
+            "evidence": link.evidence},
+        "candidates": shown,
         "resolution": task.resolution,
     }
 
@@ -159,10 +165,19 @@ def _open_task(session: Session, task_id: int) -> tuple[ReviewTask, PartyLink]:
     return task, link
 
 
-def confirm(*, session: Session, task_id: int, person_id: int, reason: str, actor: Actor) -> dict[str, Any]:
-    """The party is this existing person: link it and lift the namesake block."""
+def confirm(*, session: Session, task_id: int, person_id: int | None = None, reason: str, actor: Actor,
+            entity_id: int | None = None) -> dict[str, Any]:
+    """The party is this existing person (or, for an organisation party, this organisation record):
+    link it and lift the namesake block."""
     require_reviewer(actor)
     task, link = _open_task(session, task_id)
+    if link.party_kind == "organization":
+        entity_id = entities.confirmable(session, link, entity_id)
+        return _close(session, task, link, actor, reason, status="confirmed", entity_id=entity_id)
+    if person_id is None:
+        raise Conflict("the party is a person: confirm it as a person record",
+                       errors=[FieldError("person_id", "identity.review.party_kind",
+                                          "a person party is confirmed with person_id, not entity_id")])
     person_id = canonical_person(session=session, person_id=person_id)
     if session.get(Person, person_id) is None:
         raise NotFound(f"no person {person_id}")
@@ -175,23 +190,41 @@ def confirm(*, session: Session, task_id: int, person_id: int, reason: str, acto
 
 
 def reject(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict[str, Any]:
-    """The party is none of the candidates: it becomes a person of its own, confirmed."""
+    """The party is none of the candidates: it becomes a person (or organisation) of its own, confirmed."""
     require_reviewer(actor)
     task, link = _open_task(session, task_id)
-    from bailiff.identity.resolve import new_person_for_link
-
-    person_id = new_person_for_link(session=session, link=link)
-    return _close(session, task, link, actor, reason, status="rejected", person_id=person_id)
+    if link.party_kind == "organization":
+        entity_id = entities.new_entity_for_link(session=session, link=link)
+        return _close(session, task, link, actor, reason, status="rejected", entity_id=entity_id, created=True)
+    person_id = entities.new_person_for_link(session=session, link=link)
+    return _close(session, task, link, actor, reason, status="rejected", person_id=person_id, created=True)
 
 
 def _close(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
-           person_id: int) -> dict[str, Any]:
-    close_review(session, task, link, actor, reason, status=status, person_id=person_id)
+           person_id: int | None = None, entity_id: int | None = None, created: bool = False) -> dict[str, Any]:
+    if entity_id is not None:
+        close_entity_review(session, task, link, actor, reason, status=status, entity_id=entity_id, created=created)
+    else:
+        assert person_id is not None
+        close_review(session, task, link, actor, reason, status=status, person_id=person_id, created=created)
     return review(session=session, task_id=task.id)
 
 
+def close_entity_review(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *,
+                        status: str, entity_id: int, created: bool = False) -> None:
+    """Decide an organisation party's review: the link points at the organisation record, confirmed."""
+    now = utcnow()
+    before = {"entity_id": link.entity_id, "confirmed": link.confirmed, "outcome": link.outcome}
+    link.entity_id, link.confirmed, link.decided_at, link.decided_by = entity_id, True, now, actor.label
+    task.status, task.resolved_at, task.resolved_by = status, now, actor.label
+    task.resolution = {"entity_id": entity_id, "reason": reason, "before": before, "created": created}
+    audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
+                                           subject_id=f"{link.register_number}/{link.role}/{link.position}",
+                                           reason=reason, details={"task": task.id, **task.resolution})])
+
+
 def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Actor, reason: str, *, status: str,
-                 person_id: int, party: dict[str, Any] | None = None) -> None:
+                 person_id: int, party: dict[str, Any] | None = None, created: bool = False) -> None:
     """Decide a party's review: the link points at the person, confirmed, who is now known at the
     party's address (`party`: the party as its writ shows it, if the caller has read the writ); the
     task is closed; audited."""
@@ -201,7 +234,7 @@ def close_review(session: Session, task: ReviewTask, link: PartyLink, actor: Act
     before = {"person_id": link.person_id, "confirmed": link.confirmed, "outcome": link.outcome}
     link.person_id, link.confirmed, link.decided_at, link.decided_by = person_id, True, now, actor.label
     task.status, task.resolved_at, task.resolved_by = status, now, actor.label
-    task.resolution = {"person_id": person_id, "reason": reason, "before": before,
+    task.resolution = {"person_id": person_id, "reason": reason, "before": before, "created": created,
                        "address_learnt": remember_party_address(session=session, link=link, person_id=person_id,
                                                                  party=party)}
     audit.record(session, [audit.audit_row(actor=actor, action=f"identity.review.{status}", subject_type="party",
@@ -231,13 +264,21 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
         unsettled = unsettle_address_links(session=session, person_id=task.resolution["person_id"],
                                            address_key=task.resolution["address_learnt"],
                                            since=task.resolved_at or utcnow(), excluded=link.id)
-    link.person_id, link.confirmed = before.get("person_id"), False
+    if link.party_kind == "organization":
+        link.entity_id = before.get("entity_id")
+    else:
+        link.person_id = before.get("person_id")
+    link.confirmed = False
+    # A record the rejection created for this party alone goes with the rejection: left behind,
+    # it would keep the party's identifiers and take every later writ that shows them.
+    retired = _retire_created(session, task.resolution, link) if task.resolution.get("created") else None
     previous = task.status
     task.status, task.resolved_at, task.resolved_by = "open", None, None
     audit.record(session, [audit.audit_row(actor=actor, action="identity.review.reopened", subject_type="party",
                                            subject_id=f"{link.register_number}/{link.role}/{link.position}",
                                            reason=reason, details={"task": task.id, "was": previous,
                                                                    "resolution": task.resolution,
+                                                                   "created_record": retired,
                                                                    "links_sent_to_review": unsettled})])
     if unsettled:
         audit.record(session, [audit.audit_row(
@@ -245,6 +286,31 @@ def reopen(*, session: Session, task_id: int, reason: str, actor: Actor) -> dict
             reason=f"the address that corroborated it was taught by review {task.id}, reopened: {reason}",
             details={"task": task.id, "person_id": task.resolution["person_id"]}) for link_id in unsettled])
     return review(session=session, task_id=task.id)
+
+
+def _retire_created(session: Session, resolution: dict[str, Any], link: PartyLink) -> dict[str, Any]:
+    """Delete the record a rejection created, with its identifiers, unless something else uses it by now
+    (another party's link, a merge): then it stays, and the audit says why."""
+    table, record_id = ("entity", resolution.get("entity_id")) if "entity_id" in resolution \
+        else ("person", resolution.get("person_id"))
+    column = PartyLink.entity_id if table == "entity" else PartyLink.person_id
+    session.flush()  # the link no longer points at the record
+    others = session.scalar(select(func.count()).select_from(PartyLink).where(column == record_id,
+                                                                             PartyLink.id != link.id)) or 0
+    model = LegalEntity if table == "entity" else Person
+    merges = 0
+    if table == "person":
+        merges = session.scalar(select(func.count()).select_from(PersonMerge).where(
+            (PersonMerge.survivor_id == record_id) | (PersonMerge.merged_id == record_id))) or 0
+    merges += session.scalar(select(func.count()).select_from(model).where(model.merged_into == record_id)) or 0
+    if others or merges:
+        return {table: record_id, "kept": f"{others} other link(s), {merges} merge(s) use it"}
+    owner = PartyIdentifier.entity_id if table == "entity" else PartyIdentifier.person_id
+    session.execute(delete(PartyIdentifier).where(owner == record_id))
+    if table == "person":
+        session.execute(delete(PersonAddress).where(PersonAddress.person_id == record_id))
+    session.execute(delete(model).where(model.id == record_id))
+    return {table: record_id, "deleted": True}
 
 
 def merge(*, session: Session, survivor_id: int, merged_id: int, reason: str, actor: Actor) -> dict[str, Any]:
