@@ -42,6 +42,8 @@ class Batch:
     merged: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> (survivor, why: register number and rule)
     # Records a reviewer declared distinct from another, or whose merge was undone: never merged at intake.
     kept_apart: set[int] = field(default_factory=set)
+    # Birth date and given-name key of each stored person that owns one of the batch's identifiers.
+    owner_facts: dict[int, tuple[Any, str | None]] = field(default_factory=dict)
     next_provisional: int = -1
 
     def provisional(self, record: PartyRecord) -> int:
@@ -67,6 +69,10 @@ def load_owners(session: Session, records: list[PartyRecord], batch: Batch) -> N
     _canonicalise(session, batch)
     owners = {owner for owner in batch.owners.values()}
     _load_identifiers(session, owners, batch)
+    people = [i for table, i in owners if table == "person"]
+    if people:
+        batch.owner_facts.update((i, (born, given)) for i, born, given in session.connection().execute(
+            select(Person.id, Person.birth_date, Person.given_key).where(one_of(session, Person.id, people))).all())
 
 
 def _canonicalise(session: Session, batch: Batch) -> None:

@@ -123,6 +123,8 @@ def decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMode
     # Only when the identifiers point at several records: which of them agree on name and birth date.
     agreeing = _same_full_name(record, batch) if len(set(hits.values())) > 1 else set()
     decision = rules.decide_by_identifiers(record, hits, known, agreeing)
+    if decision is not None and decision.outcome == "identifier" and "duplicate_reason" not in decision.evidence:
+        decision = _unless_another(record, decision, batch)
     if decision is None:
         decision = rules.identified_newcomer(record, rules.decide_by_score(record, _scored(record, batch, model)))
     elif decision.outcome == "identifier" and "duplicate_reason" not in decision.evidence:
@@ -159,6 +161,18 @@ def decide_person(record: PartyRecord, batch: _Batch, model: scoring.LinkageMode
                 batch.owners[(kind, value)] = owner
                 batch.identifiers_of[owner].setdefault(kind, value)
     return decision
+
+
+def _unless_another(record: PartyRecord, decision: Decision, batch: _Batch) -> Decision:
+    """The identifier's link, or a review when its record has another birth date and given name."""
+    target = decision.target_id
+    known = batch.new_records.get(target) if target is not None and target < 0 else None
+    born, given = (known.birth_date, known.given_key) if known else batch.owner_facts.get(target, (None, None))
+    if not rules.identifier_of_another(record, born, given):
+        return decision
+    reason = "the identifier's record has another birth date and given name"
+    evidence = {**decision.evidence, "conflict": reason}
+    return Decision("review", None, None, False, evidence, [{"id": target, "reason": reason}])
 
 
 def _scored(record: PartyRecord, batch: _Batch, model: scoring.LinkageModel,

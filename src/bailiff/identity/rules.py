@@ -12,7 +12,7 @@ from datetime import date
 from collections.abc import Collection
 from typing import Any
 
-from bailiff.identity import identifiers
+from bailiff.identity import identifiers, names
 
 # Identifiers a person keeps for life: two different valid values mean two different people.
 # A passport is replaced (at 20 and 45 in Russia) and an OGRNIP is issued anew on re-registration,
@@ -118,6 +118,18 @@ def decide_by_identifiers(party: PartyRecord, hits: dict[str, int],
         evidence["conflict"] = f"different {', '.join(clash)} on the matched record"
         return Decision("review", None, None, False, evidence, [{"id": target, "reason": "identifier clash"}])
     return Decision("identifier", target, 1.0, True, evidence)
+
+
+def identifier_of_another(party: PartyRecord, birth_date: date | None, given_key: str | None) -> bool:
+    """True when the record an identifier matched is plainly someone else: another birth date and
+    another given name (a surname changes at marriage; a birth date and a given name do not both
+    change). A passport has no check digit and a clerk may copy a number from the wrong line, so a
+    matching identifier alone does not outweigh that: the party goes to a reviewer."""
+    if party.birth_date is None or birth_date is None or party.birth_date == birth_date:
+        return False
+    if not party.given_key or not given_key or names.is_initial(party.given_name):
+        return False
+    return party.given_key != given_key
 
 
 def unidentified_twin(scored: list[dict[str, Any]], holds_lifelong: Collection[int]) -> dict[str, Any] | None:

@@ -111,3 +111,27 @@ def test_reopening_a_rejection_removes_the_record_it_made(client, court, bailiff
     c, = register(client, court, second)
     resolve_all(database, settings)
     assert link(database, c).person_id == person
+
+
+def test_a_passport_written_for_another_person_goes_to_a_reviewer(client, court, bailiffs, database, settings) -> None:  # noqa: ANN001
+    # A passport has no check digit: a clerk's slip can land on a real number of someone else.
+    a, = register(client, court, debtor(surname="Петров", given_name="Пётр", patronymic="Петрович",
+                                        birth_date=unique_birth_date(), identifiers={"passport": "4510 123457"}))
+    resolve_all(database, settings)
+    b, = register(client, court, debtor(surname="Сидорова", given_name="Мария", patronymic="Ивановна",
+                                        birth_date=unique_birth_date(), address="г. Тверь, ул. Ленина, д. 2",
+                                        identifiers={"passport": "4510 123457"}))
+    resolve_all(database, settings)
+    doubted = link(database, b)
+    assert (doubted.outcome, doubted.person_id, doubted.confirmed) == ("review", None, False)
+    assert doubted.evidence["conflict"] == "the identifier's record has another birth date and given name"
+    # The same person with a changed surname (a marriage) keeps the identifier's link.
+    c, = register(client, court, debtor(surname="Сидоров", given_name="Пётр", patronymic="Петрович",
+                                        birth_date=link_birth_date(database, a), identifiers={"passport": "4510 123457"}))
+    resolve_all(database, settings)
+    assert (link(database, c).outcome, link(database, c).person_id) == ("identifier", link(database, a).person_id)
+
+
+def link_birth_date(database, number: str) -> str:  # noqa: ANN001
+    with database.reading() as s:
+        return s.get(Person, link(database, number).person_id).birth_date.isoformat()

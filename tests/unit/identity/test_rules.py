@@ -143,3 +143,17 @@ def test_unidentified_twin_is_the_one_corroborated_strong_record_without_a_lifel
     assert rules.unidentified_twin([{**record, "probability": 0.98}], holds_lifelong=set()) is None
     # Two such records are a doubt for a reviewer, not a merge.
     assert rules.unidentified_twin([record, {**record, "id": 6}], holds_lifelong=set()) is None
+
+
+def test_an_identifier_of_someone_with_another_birth_date_and_given_name_is_doubted() -> None:
+    record = PartyRecord("RU-2026-000000001", "debtor", 0, "person", surname="Сидорова", given_name="Мария",
+                         given_key="МАРИЯ", birth_date=date(1985, 3, 2), identifiers={"passport": "4510123456"})
+    assert rules.identifier_of_another(record, date(1980, 5, 17), "ИВАН")
+    # Either one alone is a typo or a change of name, not another person.
+    assert not rules.identifier_of_another(record, date(1985, 3, 2), "ИВАН")
+    assert not rules.identifier_of_another(record, date(1980, 5, 17), "МАРИЯ")
+    # Without the facts to compare, or with only an initial, the identifier decides.
+    assert not rules.identifier_of_another(record, None, "ИВАН")
+    initial = PartyRecord("RU-2026-000000001", "debtor", 0, "person", surname="Сидорова", given_name="М.",
+                          given_key="М", birth_date=date(1985, 3, 2))
+    assert not rules.identifier_of_another(initial, date(1980, 5, 17), "ИВАН")
