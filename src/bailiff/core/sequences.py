@@ -25,3 +25,13 @@ def allocate(session: Session, name: str, count: int) -> int:
         text("UPDATE counters SET value = value + :c WHERE name = :n RETURNING value"), {"c": count, "n": name}
     ).scalar_one()
     return int(last) - count + 1
+
+
+def give_back(session: Session, name: str, count: int) -> None:
+    """Return the last `count` values of this transaction's own allocation, unused.
+
+    Only right while the caller's transaction holds the counter's row lock (taken by `allocate`, kept
+    until commit), so that nobody allocated after it; the register allocates under its log lock too.
+    """
+    if count > 0:
+        session.execute(text("UPDATE counters SET value = value - :c WHERE name = :n"), {"c": count, "n": name})

@@ -5,6 +5,7 @@ No database and no web here: these rules are tested on their own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -132,9 +133,37 @@ def schema_errors(exc: ValidationError, prefix: str = "document") -> list[FieldE
     return out
 
 
+# C0 control characters other than tab, line feed and carriage return, and DEL: no court writes
+# them, PostgreSQL cannot store U+0000 in text, and a name with one would never match its person.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_errors(raw: Any, path: str = "document") -> list[FieldError]:
+    """Control characters anywhere in the document as sent, each named by its JSON path."""
+    if isinstance(raw, str):
+        found = _CONTROL.search(raw)
+        return [] if found is None else [FieldError(path, "text.control_character",
+                                                    f"contains U+{ord(found.group()):04X} at position {found.start()}")]
+    if isinstance(raw, dict):
+        return [e for key, value in raw.items() for e in (*text_errors(key, f"{path}.{key!s}"),
+                                                          *text_errors(value, f"{path}.{key!s}"))]
+    if isinstance(raw, list):
+        return [e for i, value in enumerate(raw) for e in text_errors(value, f"{path}[{i}]")]
+    return []
+
+
+def _number_errors(doc: WritDocument) -> list[FieldError]:
+    # The number (with the issuer) is what makes a writ unique: "2-1234/2026 " is not another writ.
+    numbers = [("document.number", doc.number)]
+    if doc.duplicate is not None:
+        numbers.append(("document.duplicate.original_number", doc.duplicate.original_number))
+    return [FieldError(path, "writ.number.spaces", "a number neither starts nor ends with spaces and is not blank")
+            for path, value in numbers if not value.strip() or value != value.strip()]
+
+
 def document_errors(doc: WritDocument, *, profile: Profile, today: date) -> list[FieldError]:
     """Every legal rule the parsed document breaks (empty when acceptable)."""
-    errors: list[FieldError] = []
+    errors: list[FieldError] = _number_errors(doc)
     add = errors.append
     if doc.jurisdiction != profile.code:
         add(FieldError("document.jurisdiction", "writ.jurisdiction",
@@ -156,7 +185,22 @@ def document_errors(doc: WritDocument, *, profile: Profile, today: date) -> list
     for role, parties in (("debtors", doc.debtors), ("creditors", doc.creditors)):
         for i, party in enumerate(parties):
             errors.extend(_party_errors(party, f"document.{role}[{i}]", profile, today, is_debtor=role == "debtors"))
+            if isinstance(party, Person) and party.birth_date is not None:
+                errors.extend(_birth_errors(party.birth_date, f"document.{role}[{i}].birth_date", doc.decision_date))
     return errors
+
+
+# Nobody documented has lived 125 years; a birth date that far back is a typing error.
+OLDEST_AGE = 125
+
+
+def _birth_errors(born: date, path: str, decided: date) -> list[FieldError]:
+    if born > decided:
+        return [FieldError(path, "dates.birth_after_decision", f"born {born}, after the decision of {decided}")]
+    if decided.year - born.year > OLDEST_AGE:
+        return [FieldError(path, "dates.birth_too_early",
+                           f"born {born}: over {OLDEST_AGE} years old at the decision of {decided}")]
+    return []
 
 
 def _claim_errors(doc: WritDocument, profile: Profile) -> list[FieldError]:
@@ -175,6 +219,9 @@ def _claim_errors(doc: WritDocument, profile: Profile) -> list[FieldError]:
                                      "a periodic claim states exactly one of share or amount"))
         if claim.amount is not None and Decimal(claim.amount) <= 0:
             errors.append(FieldError("document.claim.amount", "claim.amount.positive", f"{claim.amount} is not above zero"))
+        if claim.start_date and claim.end_date and claim.end_date < claim.start_date:
+            errors.append(FieldError("document.claim.end_date", "claim.period.end_before_start",
+                                     f"the payments end {claim.end_date}, before they start {claim.start_date}"))
         if claim.share is not None:
             num, den = (int(x) for x in claim.share.split("/"))
             if not 0 < num < den:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -13,6 +14,19 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Amount = Annotated[str, StringConstraints(pattern=r"^-?\d{1,15}(\.\d{1,2})?$")]
 Share = Annotated[str, StringConstraints(pattern=r"^\d{1,3}/\d{1,3}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """A date is written YYYY-MM-DD (docs/writ-format.md): a number such as 0 is not read as 1970-01-01."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class Strict(BaseModel):
@@ -31,7 +45,7 @@ class Person(Strict):
     surname: Text
     given_name: Text | None = None
     patronymic: Text | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     birth_place: LongText | None = None
     identifiers: dict[str, Text] = Field(default_factory=dict)
     address: LongText | None = None
@@ -65,8 +79,8 @@ class PeriodicClaim(Strict):
     share: Share | None = None
     amount: Amount | None = None
     period: Literal["monthly", "quarterly", "yearly"] = "monthly"
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
 
 
 class NonMonetaryClaim(Strict):
@@ -84,7 +98,7 @@ class DuplicateOf(Strict):
     """Marks a duplicate issued for a lost original (Civil Procedure Code art. 430)."""
 
     original_number: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    sequence: Annotated[int, Field(ge=1, le=99)] = 1
+    sequence: Annotated[int, Field(ge=1, le=99, strict=True)] = 1
 
 
 class WritDocument(Strict):
@@ -96,13 +110,13 @@ class WritDocument(Strict):
     type: Text
     number: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     case_number: Text | None = None
-    decision_date: date
-    effective_date: date | None = None
-    issue_date: date
+    decision_date: IsoDate
+    effective_date: IsoDate | None = None
+    issue_date: IsoDate
     debtors: Annotated[list[Party], Field(min_length=1, max_length=100)]
     creditors: Annotated[list[Party], Field(min_length=1, max_length=100)]
     claim: Claim
-    joint_liability: bool = False
+    joint_liability: StrictBool = False
     duplicate: DuplicateOf | None = None
 
 

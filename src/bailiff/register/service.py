@@ -125,7 +125,7 @@ def _prepare(raw: Any, index: int, *, keys: dict[str, Any], actor: Actor, profil
         doc = WritDocument.model_validate(envelope.document)
     except ValidationError as exc:
         return ItemResult(index, errors=rules.schema_errors(exc))
-    problems = rules.document_errors(doc, profile=profile, today=today)
+    problems = rules.text_errors(envelope.document) + rules.document_errors(doc, profile=profile, today=today)
     if problems:
         return ItemResult(index, errors=problems)
     return _Candidate(index, doc, envelope.document, sig.model_dump(), sha256(message), org.id, org.code)
@@ -231,6 +231,9 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
                                           reason=f"duplicate {register_number} issued (CPC art. 430)",
                                           details={"from": original.status, "duplicate": register_number}))
             events.append(_status_event(original.register_number, c.issuer_code, original.status, Status.SUPERSEDED, leaf, now))
+    # Numbers were reserved for every candidate; replays and refusals give theirs back, so the
+    # register's numbers stay consecutive (an auditor asks what became of a missing one).
+    sequences.give_back(session, "writ", len(candidates) - len(new_rows))
     if new_rows:
         insert_rows(session, Writ.__table__, new_rows)
     for original_number, duplicate_number in superseded:
