@@ -107,6 +107,18 @@ def _record(session: Session, proceeding: Proceeding, action: str, actor: Actor,
     return leaf
 
 
+def follow_duplicate(session: Session, proceeding: Proceeding, actor: Actor) -> None:
+    """A duplicate issued for a lost writ (RU Civil Procedure Code art. 430) replaces it: the proceeding
+    carries on on the duplicate, which the register put in the original's status."""
+    writ = register.get_writ(session=session, register_number=proceeding.register_number)
+    while writ.status == "superseded" and writ.superseded_by:
+        old = proceeding.register_number
+        proceeding.register_number = writ.superseded_by
+        _record(session, proceeding, "writ_replaced", actor, "the writ was replaced by its duplicate",
+                {"from": old, "to": writ.superseded_by})
+        writ = register.get_writ(session=session, register_number=writ.superseded_by)
+
+
 def record_receipt(*, session: Session, number: str, received_on: date, actor: Actor, profile: Profile) -> Proceeding:
     """The debtor received the opening order: the voluntary period starts (art. 30 part 12)."""
     _require_actor(actor)
@@ -133,6 +145,7 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     _require_office(session, proceeding, actor)
     if proceeding.status != "open":
         raise Conflict(f"proceeding {number} is {proceeding.status}: no measures")
+    follow_duplicate(session, proceeding, actor)
     rules = MeasureRules.from_profile(profile.raw)
     if kind in rules.coercive:
         identity.require_confirmed(session=session, register_number=proceeding.register_number)
@@ -173,8 +186,9 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
     proceeding = get(session=session, number=number, for_update=True)
     _require_office(session, proceeding, actor)
     if proceeding.status not in move.sources:
-        raise Conflict(f"proceeding {number} is {proceeding.status}; it cannot be {action}ed",
+        raise Conflict(f"proceeding {number} is {proceeding.status}: the action {action} is not possible",
                        errors=[FieldError("action", "proceeding.transition", f"from {proceeding.status}")])
+    follow_duplicate(session, proceeding, actor)
     old = proceeding.status
     proceeding.status, proceeding.ground = move.target, ground
     if move.writ_action is not None:

@@ -330,6 +330,18 @@ def get(*, session: Session, number: str, for_update: bool = False) -> Proceedin
     return proceeding
 
 
+def running_on(*, session: Session, register_number: str) -> str | None:
+    """The number of the proceeding running (open or suspended) on a writ, or on the writs it is a
+    duplicate of (a proceeding carries on on the duplicate, enforcement.follow_duplicate), or None."""
+    numbers = [register_number]
+    original = register.get_writ(session=session, register_number=register_number).original_register_number
+    while original is not None and original not in numbers:
+        numbers.append(original)
+        original = register.get_writ(session=session, register_number=original).original_register_number
+    return session.scalar(select(Proceeding.number).where(one_of(session, Proceeding.register_number, numbers),
+                                                          Proceeding.status.in_(("open", "suspended"))).limit(1))
+
+
 def view(*, session: Session, number: str, actor: Actor) -> dict[str, Any]:
     """A proceeding as the bailiff service sees it (parties' own views come with the portal)."""
     if actor.role not in ("bailiff_service", "admin"):

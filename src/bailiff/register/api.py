@@ -7,9 +7,11 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from bailiff.assignment import service as assignment
 from bailiff.core import translog
 from bailiff.core.crypto import b64encode
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from bailiff.proceedings import service as proceedings
 from bailiff.register import service
 from bailiff.register.schemas import Envelope, TransitionIn
 from bailiff.web.deps import (CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey, in_plain_read,
@@ -68,9 +70,31 @@ def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profil
              summary="Present, start execution, complete, return or recall a writ")
 def post_transition(register_number: RegisterNumber, body: TransitionIn, session: DbSession,
                     actor: CurrentActor) -> dict[str, Any]:
+    _check_transition_input(session, register_number, body)
     result = service.transition(session=session, register_number=register_number, action=body.action,
                                 reason=body.reason, actor=actor, department=body.department)
     return {"register_number": result.register_number, "status": result.status, "leaf_index": result.leaf_index}
+
+
+# Moves that end or carry on enforcement: once a proceeding runs on the writ, they are the
+# proceeding's to make (it cites the article and releases the bailiff), and the writ follows it.
+_PROCEEDING_MOVES = frozenset({"start_execution", "complete", "return", "terminate"})
+
+
+def _check_transition_input(session: Any, register_number: str, body: TransitionIn) -> None:
+    if body.department is not None:
+        if body.action != "present":
+            raise ValidationFailed("a department is named only when a writ is presented", errors=[FieldError(
+                "department", "department.only_at_presentation", f"not with {body.action}")])
+        if assignment.office_region(session=session, office_id=body.department) is None:
+            raise ValidationFailed(f"no department {body.department}", errors=[FieldError(
+                "department", "department.known", "the id of a registered department or chamber")])
+    if body.action in _PROCEEDING_MOVES:
+        running = proceedings.running_on(session=session, register_number=register_number)
+        if running is not None:
+            raise Conflict(f"proceeding {running} runs on this writ: {body.action} it through "
+                           "POST /api/v1/proceedings/transitions, and the writ follows",
+                           errors=[FieldError("action", "writ.proceeding_running", running)])
 
 
 @router.get("/writs/{register_number}/verification", tags=["verification"],
