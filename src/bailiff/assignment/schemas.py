@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
@@ -23,5 +23,5 @@ class DecisionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    grant: bool
+    grant: StrictBool
     reason: Reason

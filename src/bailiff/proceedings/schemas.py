@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from bailiff.core.fields import IsoDate
 
 Number = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 
@@ -15,7 +16,7 @@ class ReceiptIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     number: Number
-    received_on: date
+    received_on: IsoDate
 
 
 class MeasureIn(BaseModel):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+
+from bailiff.core.fields import IsoDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -14,19 +14,6 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Amount = Annotated[str, StringConstraints(pattern=r"^-?\d{1,15}(\.\d{1,2})?$")]
 Share = Annotated[str, StringConstraints(pattern=r"^\d{1,3}/\d{1,3}$")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date_text(value: Any) -> Any:
-    """A date is written YYYY-MM-DD (docs/writ-format.md): a number such as 0 is not read as 1970-01-01."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("a date is written YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class Strict(BaseModel):

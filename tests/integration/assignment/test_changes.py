@@ -68,6 +68,10 @@ def test_commission_grants_a_change_and_the_redraw_excludes_the_bailiff(
     assert application["id"] in [a["id"] for a in queue["applications"]]
     assert client.post(f"/api/v1/change-applications/{application['id']}/decision", headers=claimant.headers,
                        json={"grant": True, "reason": "self-serving"}).status_code == 403
+    for vague in ("yes", 1, "true"):  # a decision says true or false; "yes" was read as granted
+        unclear = client.post(f"/api/v1/change-applications/{application['id']}/decision",
+                              headers=commission.headers, json={"grant": vague, "reason": "неясно"})
+        assert unclear.status_code == 422 and unclear.json()["errors"][0]["field"].endswith("grant")
     decided = client.post(f"/api/v1/change-applications/{application['id']}/decision", headers=commission.headers,
                           json={"grant": True, "reason": "inaction confirmed by the case file"})
     assert decided.status_code == 200, decided.text

@@ -76,6 +76,8 @@ def test_a_proceeding_from_opening_to_completion(client: TestClient, database: D
     yesterday = client.post("/api/v1/proceedings/receipts", headers=h,
                             json={"number": number, "received_on": (today - timedelta(days=1)).isoformat()})
     assert yesterday.status_code == 422  # before the proceeding was opened
+    epoch = client.post("/api/v1/proceedings/receipts", headers=h, json={"number": number, "received_on": 0})
+    assert epoch.status_code == 422 and epoch.json()["errors"][0]["field"].endswith("received_on")
     received = today
     body = client.post("/api/v1/proceedings/receipts", headers=h, json={"number": number,
                                                                         "received_on": received.isoformat()})
