@@ -74,12 +74,21 @@ def analyse(word: str) -> dict[str, tuple[Reading, ...]]:
     return {role: tuple(readings) for role, readings in out.items()}
 
 
-def _pick(readings: tuple[Reading, ...], gender: str | None, word: str) -> str | None:
+def _pick(readings: tuple[Reading, ...], gender: str | None, word: str,
+          cases: frozenset[str] | None = None) -> str | None:
+    """The nominative among a word's readings: of the name's gender and, when the other parts tell it,
+    in the name's case ("Данила" beside "Петрович" is nominative, beside "Петровича" Данил's genitive)."""
     pool = [r for r in readings if gender is None or r.gender == gender]
     if not pool:
         return None
-    if gender is None and any(r.nominative == word for r in pool):
-        return word  # without gender evidence, a form that may already be nominative stays
+    fitting = [r for r in pool if cases and r.case in cases]
+    if fitting:
+        pool = fitting
+        declinable = [r for r in pool if not r.fixed]
+        if declinable and cases != {"nomn"}:
+            pool = declinable  # "Анне" beside "Петровне" is Анна's dative, not an indeclinable "Анне"
+    elif any(r.nominative == word and r.case == "nomn" for r in pool):
+        return word  # nothing tells the case: a form that may already be nominative stays
     totals: dict[str, float] = defaultdict(float)
     for reading in pool:
         totals[reading.nominative] += reading.score
@@ -232,9 +241,29 @@ def surname_nominative(surname: str, gender: str | None) -> str:
     return _title("-".join(_surname_part(part, gender) for part in surname.split("-")))
 
 
-def given_nominative(given: str, gender: str | None) -> str:
+def name_cases(surname: str, patronymic: str | None, gender: str | None) -> frozenset[str] | None:
+    """The grammatical cases a whole name can be in, read from its patronymic (or else its surname),
+    or None when they tell nothing (a Turkic patronymic's marker never declines)."""
+    if patronymic and not patronymic.endswith(".") and " " not in patronymic:
+        cases = {r.case for r in analyse(patronymic)["Patr"] if gender is None or r.gender == gender}
+        if cases:
+            return frozenset(cases)
+    last = surname.split("-")[-1]
+    cases = {r.case for r in analyse(last)["Surn"] if (gender is None or r.gender == gender) and not r.fixed}
+    return frozenset(cases) or None
+
+
+_OBLIQUE_IA = re.compile(r"^(.+)ии$")  # "Софии": genitive, dative or locative of a name in -ия
+
+
+def given_nominative(given: str, gender: str | None, cases: frozenset[str] | None = None) -> str:
     """A prepared given name (each part of a double one) in the nominative, title case."""
-    return _title("-".join(_pick(analyse(part)["Name"], gender, part) or part for part in given.split("-")))
+    def part_nominative(part: str) -> str:
+        found = _pick(analyse(part)["Name"], gender, part, cases)
+        if found is None and gender == "femn" and cases and "nomn" not in cases and (m := _OBLIQUE_IA.match(part)):
+            return m.group(1) + "ия"  # a name the dictionary lacks declines like Мария
+        return found or part
+    return _title("-".join(part_nominative(part) for part in given.split("-")))
 
 
 def clear_caches() -> None:

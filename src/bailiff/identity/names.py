@@ -102,7 +102,8 @@ def _build(raw: str, surname: str, given: str | None, patronymic: str | None) ->
     gender = declension.gender_of(surname, given, patronymic)
     out_given = out_patr = None
     if given:
-        out_given = given.upper() if given.endswith(".") else declension.given_nominative(given, gender)
+        out_given = given.upper() if given.endswith(".") else declension.given_nominative(
+            given, gender, declension.name_cases(surname, patronymic, gender))
     if patronymic:
         out_patr = (patronymic.upper() if patronymic.endswith(".")
                     else declension.patronymic_nominative(patronymic, gender))
