@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+        return RedirectResponse(exc.login_url, status_code=303)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
