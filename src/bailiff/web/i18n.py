@@ -139,7 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "problem.bad-request": "Неверный запрос",
         "problem.validation": "Входные данные нарушают одно или несколько правил",
         "problem.unauthorized": "Требуется аутентификация",
-        "problem.forbidden": "Действие не разрешено этому участнику",
+        "problem.forbidden": "Недостаточно прав для этого действия",
         "problem.not-found": "Запись не найдена",
         "problem.conflict": "Противоречит текущему состоянию",
         "problem.identity-not-confirmed": "Личность должника не подтверждена",

@@ -4,7 +4,8 @@ The title, and the details this layer writes itself, are in the reader's languag
 pages (`bailiff.web.i18n.language`: ?lang=, the lang cookie, Accept-Language, else Russian; RFC 9457
 §3.1.3 allows a localised title). `type`, `status`, `errors[].field` and `errors[].rule` never
 change with the language: clients parse those. A details sentence written by a context (the domain
-error's own) stays as written.
+error's own) stays as written. A page (a route that answers HTML, or a browser on a path outside
+/api/ that matched no route) gets the same problem as an HTML error page rather than raw JSON.
 """
 
 from __future__ import annotations
@@ -14,20 +15,43 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bailiff.core.errors import BailiffError, FieldError, ValidationFailed
-from bailiff.web.i18n import language, problem_title, text
+from bailiff.web.i18n import MESSAGES, language, problem_title, text
+from bailiff.web.session import login_url
+from bailiff.web.templating import render
 
 MEDIA_TYPE = "application/problem+json"
 
 
+def wants_page(request: Request) -> bool:
+    """Whether this request's error is read by a person in a browser rather than by a program."""
+    route = request.scope.get("route")
+    if route is not None:
+        answers = getattr(route, "response_class", None)
+        answers = getattr(answers, "value", answers)  # FastAPI wraps a default response class
+        return isinstance(answers, type) and issubclass(answers, HTMLResponse)
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _explanation(status: int) -> str:
+    """The message key of the sentence an error page opens with."""
+    key = f"error.explain.{status}"
+    return key if key in MESSAGES["ru"] else ("error.explain.5xx" if status >= 500 else "error.explain.4xx")
+
+
 def problem_response(request: Request, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    """The problem as problem+json, in the reader's language."""
+    """The problem in the reader's language: problem+json, or an error page where a page was asked for."""
     lang = language(request)
     body = {**body, "title": problem_title(lang, body["type"], body["status"], body["title"])}
     body.setdefault("instance", request.url.path)
+    if wants_page(request):
+        page = render(request, "error.html", {"problem": body, "explain": _explanation(body["status"]),
+                                              "sign_in": login_url(request)}, status_code=body["status"])
+        page.headers.update(headers or {})
+        return page
     return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE,
                         headers={**(headers or {}), "Content-Language": lang, "Vary": "Accept-Language"})
 
@@ -53,7 +77,7 @@ def _http_body(request: Request, exc: StarletteHTTPException) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    """Map domain errors, request validation and HTTP errors to problem+json."""
+    """Map domain errors, request validation and HTTP errors to problem+json (error pages for pages)."""
 
     @app.exception_handler(BailiffError)
     async def _domain(request: Request, exc: BailiffError) -> Response:
