@@ -26,6 +26,19 @@ from bailiff.web.templating import render
 MEDIA_TYPE = "application/problem+json"
 
 
+class RequestTooLarge(BailiffError):
+    """A request body over the deployment's limit (`Settings.max_request_bytes`, bailiff.web.limits)."""
+
+    status = 413
+    slug = "request-too-large"
+    title = "The request body is too large"
+
+
+def too_large(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The problem of a body over `max_bytes`, naming the limit for the caller to split its batch by."""
+    return RequestTooLarge(text(request, "detail.too_large", limit=max_bytes), max_bytes=max_bytes).problem()
+
+
 def wants_page(request: Request) -> bool:
     """Whether this request's error is read by a person in a browser rather than by a program."""
     route = request.scope.get("route")
@@ -91,6 +104,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 413:  # a body that outgrew the limit while it was read
+            return problem_response(request, too_large(request, request.app.state.settings.max_request_bytes))
         return problem_response(request, _http_body(request, exc), headers=exc.headers)
 
     @app.exception_handler(Exception)
