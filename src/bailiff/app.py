@@ -23,7 +23,7 @@ from bailiff.proceedings import api as proceedings_api
 from bailiff.register import api as register_api
 from bailiff.register import pages as register_pages
 from bailiff.register.models import Writ
-from bailiff.web import problems, session
+from bailiff.web import openapi, problems, session
 from bailiff.web.limits import BodyLimit
 from bailiff.web.session import LoginRequired
 from bailiff.web.templating import render
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.profile = load_profile(settings.jurisdiction)
     app.state.service_key = SigningKey.load_or_create(settings.service_key_path)
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.include_router(register_api.router)
     app.include_router(register_pages.router)
