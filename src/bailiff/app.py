@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import func, select
 
 import bailiff
@@ -32,7 +33,9 @@ from bailiff.web.templating import render
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the ASGI app for one deployment (one jurisdiction, one database)."""
     settings = settings or load_settings()
-    app = FastAPI(
+    # Swagger UI and ReDoc from the package's own copies of their scripts (no CDN: no network at run time).
+    app = FastAPIOffline(
+        static_url="/static/api-docs",
         title="Bailiff API",
         version=bailiff.__version__,
         description="Register of writs of enforcement with electronic intake and an RFC 9162 transparency log.",
