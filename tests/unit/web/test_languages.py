@@ -24,7 +24,7 @@ def _error_classes(cls: type[BailiffError] = BailiffError) -> list[type[BailiffE
 
 @pytest.mark.parametrize("error", _error_classes(), ids=lambda cls: cls.slug)
 def test_every_problem_type_has_a_russian_title(error: type[BailiffError]) -> None:
-    assert f"problem.{error.slug}" in MESSAGES["ru"]
+    assert f"problem.{error.slug}" in MESSAGES["ru"], f"give it a Russian title: 'problem.{error.slug}' in web/i18n.py"
     assert problem_title("ru", f"/problems/{error.slug}", error.status, error.title) != error.title
     assert problem_title("en", f"/problems/{error.slug}", error.status, error.title) == error.title
 
