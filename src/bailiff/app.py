@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import func, select
 
 import bailiff
@@ -23,7 +24,8 @@ from bailiff.proceedings import api as proceedings_api
 from bailiff.register import api as register_api
 from bailiff.register import pages as register_pages
 from bailiff.register.models import Writ
-from bailiff.web import problems, session
+from bailiff.web import openapi, problems, session
+from bailiff.web.limits import BodyLimit
 from bailiff.web.session import LoginRequired
 from bailiff.web.templating import render
 
@@ -31,7 +33,9 @@ from bailiff.web.templating import render
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the ASGI app for one deployment (one jurisdiction, one database)."""
     settings = settings or load_settings()
-    app = FastAPI(
+    # Swagger UI and ReDoc from the package's own copies of their scripts (no CDN: no network at run time).
+    app = FastAPIOffline(
+        static_url="/static/api-docs",
         title="Bailiff API",
         version=bailiff.__version__,
         description="Register of writs of enforcement with electronic intake and an RFC 9162 transparency log.",
@@ -41,6 +45,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.profile = load_profile(settings.jurisdiction)
     app.state.service_key = SigningKey.load_or_create(settings.service_key_path)
     problems.install(app)
+    openapi.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.include_router(register_api.router)
     app.include_router(register_pages.router)
     app.include_router(identity_api.router)
@@ -52,7 +58,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> RedirectResponse:
-        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+        return RedirectResponse(exc.login_url, status_code=303)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "web" / "static")), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -32,6 +32,13 @@ class Settings:
     drand_genesis: int = 0
     drand_period: int = 0
     drand_margin_seconds: float = 10.0
+    # The largest request body read, in bytes (larger ones get 413 before more than this is read).
+    # The largest legitimate request is a full batch: MAX_BATCH = 10,000 envelopes of ~1.2 KB
+    # (the example writ, compact UTF-8; ~1.8 KB with \u escapes and spaces as Python's json writes
+    # it), so 12-18 MB; 64 MiB leaves room for writs with several parties and long addresses
+    # (6.4 KB each on average) and for one writ at its schema's text maxima (200 parties of 9,500
+    # characters: ~4 MB of Cyrillic in UTF-8, ~11 MB as \u escapes).
+    max_request_bytes: int = 64 * 1024 * 1024
 
     @property
     def service_key_path(self) -> Path:
@@ -70,4 +77,5 @@ def load_settings() -> Settings:
         drand_genesis=int(os.environ.get("BAILIFF_DRAND_GENESIS", "0")),
         drand_period=int(os.environ.get("BAILIFF_DRAND_PERIOD", "0")),
         drand_margin_seconds=float(os.environ.get("BAILIFF_DRAND_MARGIN", "10")),
+        max_request_bytes=int(os.environ.get("BAILIFF_MAX_REQUEST_BYTES", str(Settings.max_request_bytes))),
     )

@@ -18,6 +18,7 @@ from bailiff.core.db import Database
 from bailiff.core.errors import FieldError, Unauthorized, ValidationFailed
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs
+from bailiff.web.i18n import text
 
 T = TypeVar("T")
 
@@ -78,7 +79,7 @@ def get_actor(request: Request,
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
     """The organisation behind the bearer token."""
     if credentials is None:
-        raise Unauthorized("send the organisation's API token as 'Authorization: Bearer <token>'")
+        raise Unauthorized(text(request, "detail.bearer"))
     with get_database(request).reading() as session:
         return orgs.authenticate(session=session, token=credentials.credentials)
 
@@ -92,7 +93,7 @@ async def raw_json(request: Request) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise ValidationFailed("the body is not valid JSON",
+        raise ValidationFailed(text(request, "detail.json"),
                                errors=[FieldError("body", "json.syntax", str(exc))]) from exc
 
 

@@ -135,6 +135,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.distinct": "Это разные лица",
         "reviews.duplicates": "возможный дубль записей",
         "lang.switch": "English",
+        # problem+json titles by problem type (English ones are the error classes' own titles)
+        "problem.bad-request": "Неверный запрос",
+        "problem.validation": "Входные данные нарушают одно или несколько правил",
+        "problem.unauthorized": "Требуется аутентификация",
+        "problem.forbidden": "Недостаточно прав для этого действия",
+        "problem.not-found": "Запись не найдена",
+        "problem.conflict": "Противоречит текущему состоянию",
+        "problem.identity-not-confirmed": "Личность должника не подтверждена",
+        "problem.writ-state": "Статус исполнительного документа не допускает этого действия",
+        "problem.double-execution": "Исполнительный документ уже предъявлен или находится на исполнении",
+        "problem.writ-superseded": "Исполнительный документ заменён дубликатом",
+        "problem.internal": "Внутренняя ошибка",
+        "problem.request-too-large": "Запрос слишком велик",
+        "http.400": "Неверный запрос",
+        "http.401": "Требуется аутентификация",
+        "http.403": "Доступ запрещён",
+        "http.404": "Не найдено",
+        "http.405": "Метод не разрешён",
+        "http.413": "Запрос слишком велик",
+        "http.415": "Неподдерживаемый тип содержимого",
+        "http.500": "Внутренняя ошибка",
+        "detail.validation": "полей с ошибками: {count}",
+        "detail.internal": "запрос не выполнен, ничего не сохранено; повторите позже",
+        "detail.bearer": "передайте API-токен организации в заголовке 'Authorization: Bearer <token>'",
+        "detail.json": "тело запроса не является корректным JSON",
+        "detail.too_large": "тело запроса больше допустимых {limit} байт",
+        "error.home": "На главную",
+        "error.sign_in": "Войти от имени другой организации",
+        "error.details": "Подробности",
+        "error.fields": "Ошибки в полях",
+        "error.explain.403": "Этой странице нужна другая роль: у вашей организации к ней нет доступа.",
+        "error.explain.404": "Такой страницы или записи нет.",
+        "error.explain.4xx": "Запрос не выполнен: исправьте его и отправьте снова.",
+        "error.explain.5xx": "Запрос не выполнен, ничего не сохранено. Повторите позже.",
     },
     "en": {
         "app.name": "Bailiff — enforcement of court judgments",
@@ -264,6 +298,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.distinct": "These are different people",
         "reviews.duplicates": "possible duplicate records",
         "lang.switch": "Русский",
+        "detail.validation": "{count} field(s) failed validation",
+        "detail.internal": "the request was not carried out; nothing was stored, retry later",
+        "detail.bearer": "send the organisation's API token as 'Authorization: Bearer <token>'",
+        "detail.json": "the body is not valid JSON",
+        "detail.too_large": "the body is larger than the {limit} bytes allowed",
+        "error.home": "Home",
+        "error.sign_in": "Sign in as another organisation",
+        "error.details": "Details",
+        "error.fields": "Fields in error",
+        "error.explain.403": "This page needs another role: your organisation may not open it.",
+        "error.explain.404": "There is no such page or record.",
+        "error.explain.4xx": "The request was not carried out: correct it and send it again.",
+        "error.explain.5xx": "The request was not carried out and nothing was stored. Retry later.",
     },
 }
 
@@ -273,15 +320,46 @@ def language(request: Request) -> str:
     chosen = request.query_params.get("lang") or request.cookies.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    header = request.headers.get("accept-language", "")
+    return preferred(request.headers.get("accept-language", "")) or "ru"
+
+
+def preferred(header: str) -> str | None:
+    """The language of ours an Accept-Language header weighs highest (RFC 9110 §12.5.4); ties go to the first."""
+    best, best_weight = None, 0.0
     for part in header.split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return "ru"
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = tag.lower().split("-")[0]
+        if code in LANGUAGES and weight > best_weight:
+            best, best_weight = code, weight
+    return best
 
 
 def translator(lang: str):  # noqa: ANN201 - returns a plain callable for templates
     """A `t(key)` function for templates; a missing key shows itself so it is noticed."""
     table = MESSAGES[lang]
     return lambda key: table.get(key, MESSAGES["ru"].get(key, key))
+
+
+def text(request: Request, key: str, **values: object) -> str:
+    """One message in the reader's language, its {placeholders} filled."""
+    return translator(language(request))(key).format(**values)
+
+
+def problem_title(lang: str, problem_type: str, status: int, english: str) -> str:
+    """The title of a problem in `lang`: by its type, or for a bare HTTP error by its status.
+
+    English titles are the error classes' own (they stay where the error is defined); a type with
+    no Russian title yet keeps its English one rather than show a key.
+    """
+    if lang == "en":
+        return english
+    key = f"http.{status}" if problem_type == "about:blank" else "problem." + problem_type.rsplit("/", 1)[-1]
+    return MESSAGES[lang].get(key, english)
