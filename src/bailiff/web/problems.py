@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bailiff.core.errors import BailiffError, FieldError, ValidationFailed
@@ -107,6 +108,16 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 413:  # a body that outgrew the limit while it was read
             return problem_response(request, too_large(request, request.app.state.settings.max_request_bytes))
         return problem_response(request, _http_body(request, exc), headers=exc.headers)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> Response:
+        # PostgreSQL cannot keep U+0000 in text or JSON: the request's own input, refused as such
+        # (a writ's fields are checked by name before this; other bodies meet it only here).
+        if "NUL" in str(exc.orig) or "\\u0000" in str(exc.orig):
+            failed = ValidationFailed(text(request, "detail.validation", count=1), errors=[FieldError(
+                "body", "text.control_character", "a text holds U+0000, which cannot be stored")])
+            return problem_response(request, failed.problem())
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
