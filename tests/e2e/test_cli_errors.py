@@ -1,0 +1,113 @@
+"""What the CLI says when it cannot do what it was asked: one line on stderr, never a traceback, and
+a non-zero exit (2 for usage errors, as click's convention; 1 for the rest). Each case is a separate
+process, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE
+from tests.e2e.conftest import BAILIFF
+
+
+def run(*args: str, data_dir: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`bailiff ARGS` on an embedded database of its own."""
+    env = {**os.environ, "BAILIFF_DATA_DIR": str(data_dir), "BAILIFF_DATABASE_URL": "", "COLUMNS": "200",
+           **(env_extra or {})}
+    return subprocess.run([*BAILIFF, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line on stderr, checked to be an error line without a traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["bailiff", "add", "--id", "1", "--name", "x", "--office", "o", "--capacity", "abc"],
+     "Invalid value for '--capacity': Input should be a valid integer"),
+    (["serve", "--port", "abc"], "Invalid value for '--port'"),
+    (["demo", "--writs", "-1"], "Invalid value for '--writs': Input should be greater than or equal to 0"),
+    (["worker", "--batch", "0"], "Invalid value for '--batch': Input should be greater than or equal to 1"),
+    (["org", "add", "--kind", "court"], "Missing option '--code'"),
+    (["org", "add", "--bogus"], "No such option: --bogus"),
+    (["bogus-command"], "No such command 'bogus-command'"),
+    (["intake"], "Missing argument 'file'"),
+    (["keys", "generate"], "Missing option '--out'"),
+    (["org", "deactivate", "--code", "X"], "Missing option '--reason'"),
+])
+def test_usage_errors_are_one_line_with_status_2(args: list[str], expected: str, tmp_path: Path) -> None:
+    result = run(*args, data_dir=tmp_path)
+    assert result.returncode == 2
+    line = one_error_line(result)
+    assert expected in line and "--help" in line, line
+    assert not (tmp_path / "bailiff.sqlite3").exists()  # refused before anything was opened
+
+
+def _refused_port() -> str:
+    """A loopback port nothing listens on (bound and closed again)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
+def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    server = f"http://127.0.0.1:{_refused_port()}"
+    for args in (["verify", "--server", server, "--writ", str(EXAMPLE)],
+                 ["verify-assignment", "1/26/77001-ИП", "--server", server]):
+        result = run(*args, data_dir=tmp_path)
+        assert result.returncode == 1, args
+        assert f"error: {server}: server unreachable" in one_error_line(result)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgresql+psycopg://x@127.0.0.1:1/x", "the database (BAILIFF_DATABASE_URL) cannot be used: connection"),
+    ("mysql://x", "BAILIFF_DATABASE_URL: scheme 'mysql' is not supported"),
+])
+def test_an_unusable_database_is_one_line(url: str, expected: str, tmp_path: Path) -> None:
+    result = run("org", "add", "--kind", "bank", "--code", "B", "--name", "B", data_dir=tmp_path,
+                 env_extra={"BAILIFF_DATABASE_URL": url})
+    assert result.returncode == 1
+    assert expected in one_error_line(result)
+
+
+def test_an_unknown_migration_is_one_line(tmp_path: Path) -> None:
+    result = run("db", "upgrade", "nonexistent_rev", data_dir=tmp_path)
+    assert result.returncode == 1
+    assert one_error_line(result) == ("error: database migration: Can't locate revision identified by "
+                                      "'nonexistent_rev'")
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("BAILIFF_OUTBOX_MAX_ATTEMPTS", "abc", "BAILIFF_OUTBOX_MAX_ATTEMPTS='abc': expected an integer >= 1"),
+    ("BAILIFF_OUTBOX_MAX_ATTEMPTS", "0", "BAILIFF_OUTBOX_MAX_ATTEMPTS='0': expected an integer >= 1"),
+    ("BAILIFF_WEBHOOK_TIMEOUT", "soon", "BAILIFF_WEBHOOK_TIMEOUT='soon': expected a number > 0"),
+    ("BAILIFF_DRAND_GENESIS", "1.5", "BAILIFF_DRAND_GENESIS='1.5': expected an integer >= 0"),
+    ("BAILIFF_JURISDICTION", "xx", "BAILIFF_JURISDICTION: unknown jurisdiction 'xx'"),
+])
+def test_a_bad_environment_variable_is_named(variable: str, value: str, expected: str, tmp_path: Path) -> None:
+    result = run("stats", "fairness", data_dir=tmp_path, env_extra={variable: value})
+    assert result.returncode == 1
+    assert expected in one_error_line(result)
+
+
+def test_serve_announces_nothing_when_it_cannot_listen(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("serve", "--port", port, data_dir=tmp_path)
+    assert result.returncode == 1
+    assert one_error_line(result) == f"error: --host/--port: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert "Bailiff on" not in result.stdout
+    # An unknown jurisdiction is refused before the database is migrated or anything is announced.
+    result = run("serve", "--port", _refused_port(), data_dir=tmp_path / "xx", env_extra={"BAILIFF_JURISDICTION": "xx"})
+    assert result.returncode == 1 and "BAILIFF_JURISDICTION" in one_error_line(result)
+    assert not (tmp_path / "xx").exists()
