@@ -4,6 +4,7 @@ process, as a user runs it."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE
-from tests.e2e.conftest import BAILIFF
+from tests.e2e.conftest import BAILIFF, Deployment
 
 
 def run(*args: str, data_dir: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -111,3 +112,24 @@ def test_serve_announces_nothing_when_it_cannot_listen(tmp_path: Path) -> None:
     result = run("serve", "--port", _refused_port(), data_dir=tmp_path / "xx", env_extra={"BAILIFF_JURISDICTION": "xx"})
     assert result.returncode == 1 and "BAILIFF_JURISDICTION" in one_error_line(result)
     assert not (tmp_path / "xx").exists()
+
+
+def test_intake_refuses_a_line_that_is_not_json_by_its_number(deployment: Deployment, tmp_path: Path) -> None:
+    court = deployment.add_court("MS-77-0123")
+    envelope = deployment.cli("writ", "sign", "--key", str(court["keys"] / "private.pem"), str(EXAMPLE)).stdout
+    file = tmp_path / "writs.jsonl"
+    file.write_text(envelope.strip() + "\n\nthis is not json\n{\"document\": \n")
+    server = deployment.start_server()
+    summary = json.loads(deployment.cli("intake", str(file), "--server", server, "--token", court["token"]).stdout)
+    assert summary == {"lines": 3, "accepted": 1, "replayed": 0, "rejected": 2,
+                       "rejects_file": str(tmp_path / "writs.jsonl.rejected.jsonl")}
+    rejects = [json.loads(line) for line in Path(summary["rejects_file"]).read_text().splitlines()]
+    assert [(r["line"], [(e["field"], e["rule"]) for e in r["errors"]]) for r in rejects] == [
+        (3, [("envelope", "json.syntax")]), (4, [("envelope", "json.syntax")])]
+    assert rejects[0]["errors"][0]["message"].startswith("line 3 is not JSON (RFC 8259): ")
+    assert rejects[1]["errors"][0]["message"].startswith("line 4 is not JSON (RFC 8259): ")
+    # A file of nothing but such lines is refused without asking the server anything.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("nope\n")
+    summary = json.loads(deployment.cli("intake", str(bad), "--server", "http://127.0.0.1:1", "--token", "t").stdout)
+    assert summary["rejected"] == 1 and summary["accepted"] == 0
