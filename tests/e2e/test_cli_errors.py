@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bailiff.orgs.rules import ORG_KINDS
 from tests.conftest import EXAMPLE
 from tests.e2e.conftest import BAILIFF, Deployment
 
@@ -50,6 +51,13 @@ def test_usage_errors_are_one_line_with_status_2(args: list[str], expected: str,
     line = one_error_line(result)
     assert expected in line and "--help" in line, line
     assert not (tmp_path / "bailiff.sqlite3").exists()  # refused before anything was opened
+
+
+def test_help_still_works_and_lists_every_organisation_kind(tmp_path: Path) -> None:
+    result = run("org", "add", "--help", data_dir=tmp_path)
+    assert result.returncode == 0 and "Usage:" in result.stdout and not result.stderr
+    assert f"One of: {', '.join(ORG_KINDS)}" in " ".join(result.stdout.split())
+    assert {"claimant", "commission"} <= set(ORG_KINDS)
 
 
 def _refused_port() -> str:
@@ -133,3 +141,41 @@ def test_intake_refuses_a_line_that_is_not_json_by_its_number(deployment: Deploy
     bad.write_text("nope\n")
     summary = json.loads(deployment.cli("intake", str(bad), "--server", "http://127.0.0.1:1", "--token", "t").stdout)
     assert summary["rejected"] == 1 and summary["accepted"] == 0
+
+
+def test_bad_values_are_refused_and_nothing_is_stored(deployment: Deployment, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    deployment.cli("keys", "generate", "--out", str(keys))
+    cases = [
+        (["org", "add", "--kind", "bank", "--code", "B10", "--name", "x", "--callback-url", "not a url"],
+         "callback_url [org.callback_url.http]"),
+        (["org", "add", "--kind", "bank", "--code", "B10", "--name", "x", "--callback-url", "ftp://bank.example/r"],
+         "callback_url [org.callback_url.http]"),
+        (["org", "add", "--kind", "court", "--code", "MS-1", "--name", "x"], "public_key [org.key.required]"),
+        (["org", "add", "--kind", "agency", "--code", "GIBDD", "--name", "x"], "public_key [org.key.required]"),
+        (["office", "add", "--id", "", "--name", "x", "--region", "77"], "id [office.id.required]"),
+        (["office", "add", "--id", "77001", "--name", "x", "--region", "ZZZ"], "region [office.region.known]"),
+        (["office", "add", "--id", "77001", "--name", "x", "--region", "80"], "region [office.region.known]"),
+    ]
+    for args, expected in cases:
+        result = deployment.cli(*args, check=False)
+        assert result.returncode == 1, args
+        assert expected in one_error_line(result), args
+    # Nothing was half-stored: the same codes register once the values are right.
+    deployment.cli("org", "add", "--kind", "bank", "--code", "B10", "--name", "x",
+                   "--callback-url", "https://bank.example/receipts")
+    court = json.loads(deployment.cli("org", "add", "--kind", "court", "--code", "MS-1", "--name", "x",
+                                      "--public-key", str(keys / "public.pem")).stdout)
+    assert court["key_id"]
+    office = json.loads(deployment.cli("office", "add", "--id", "77001", "--name", "x", "--region", "77").stdout)
+    assert office["region"] == "77"
+
+    deployment.cli("org", "add", "--kind", "claimant", "--code", "SBER", "--name", "ПАО Сбербанк")
+    for reason in ("", "   "):
+        for args in (["org", "identify", "--code", "SBER", "--identifier", "inn=7707083893", "--reason", reason],
+                     ["org", "deactivate", "--code", "SBER", "--reason", reason]):
+            result = deployment.cli(*args, check=False)
+            assert result.returncode == 1 and "reason [reason.required]" in one_error_line(result), args
+    identified = json.loads(deployment.cli("org", "identify", "--code", "SBER", "--identifier", "ogrn=1027700132195",
+                                           "--reason", "from the register of legal entities").stdout)
+    assert identified["identifiers"] == {"ogrn": "1027700132195"}  # the refused INN was never recorded
