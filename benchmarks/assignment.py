@@ -87,7 +87,7 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
         evaluation.resolve_pending(database, identity_handlers(database))
         with database.transaction() as session:
             assignment.add_office(session=session, office_id="77001", name="ОСП", region="77", kind="department",
-                                  actor=CLI_ADMIN)
+                                  regions=load_profile("ru").regions, actor=CLI_ADMIN)
             for bailiff_id, weight in WEIGHTS.items():
                 assignment.add_bailiff(session=session, bailiff_id=bailiff_id, name=bailiff_id, office_id="77001",
                                        capacity=weight * 100, actor=CLI_ADMIN)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from bailiff.cli_errors import NoArgsIsHelpError, explain
 from bailiff.config import load_settings
 from bailiff.core.errors import BailiffError
 
@@ -31,18 +33,47 @@ def fail(message: str) -> None:
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-          workers: Annotated[int, typer.Option(help="Server processes")] = 1) -> None:
+          port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port")] = 8000,
+          workers: Annotated[int, typer.Option(min=1, help="Server processes")] = 1) -> None:
     """Start the API and pages (migrating the database on first start)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from bailiff.core.db import upgrade
 
     settings = load_settings()
     upgrade(settings.database_url)
+    config = uvicorn.Config("bailiff.app:create_server_app", factory=True, host=host, port=port, workers=workers,
+                            log_level="warning", access_log=False)
+    # The socket is bound here, not by uvicorn, so that a port in use is one line and the address is
+    # announced only once it listens (uvicorn would log the failure and exit after our announcement).
+    sock = _listen(host, port)
     typer.echo(f"Bailiff on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
-    uvicorn.run("bailiff.app:create_server_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+    if workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+        return
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    if not server.started:
+        fail("the server did not start (see the log above)")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port, set up as uvicorn binds one (SO_REUSEADDR, inheritable for
+    worker processes); an address in use or not of this machine is one line naming the options."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)  # uvicorn's default backlog
+    except OSError as exc:
+        sock.close()
+        fail(f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}")
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
@@ -122,7 +153,7 @@ _register_subcommands()
 def main() -> None:
     """Entry point: domain and usage errors become one line on stderr and a non-zero exit."""
     try:
-        app(standalone_mode=False)
+        status = app(standalone_mode=False)
     except (CliError, BailiffError) as exc:
         detail = ""
         if isinstance(exc, BailiffError) and exc.errors:
@@ -132,16 +163,22 @@ def main() -> None:
     except (OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except Exception as exc:  # click usage errors and aborts carry their own exit codes
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            typer.echo("aborted", err=True)
-            sys.exit(130)
-        raise
+    except NoArgsIsHelpError as exc:  # `bailiff org`: the group's help, on stderr, exit status 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        line, code = explained
+        typer.echo(f"error: {line}", err=True)
+        sys.exit(code)
+    # Outside standalone mode typer returns the code of a `typer.Exit` (and of --help) instead of exiting.
+    if isinstance(status, int) and status:
+        sys.exit(status)
 
 
 if __name__ == "__main__":

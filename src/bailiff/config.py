@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+# URL schemes of the databases Bailiff ships drivers for (SQLAlchemy dialect+driver).
+SUPPORTED_DATABASES = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
 
 def _default_data_dir() -> Path:
@@ -56,26 +60,57 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def load_settings() -> Settings:
-    """Build settings from the environment (defaults give the embedded SQLite database)."""
-    data_dir = _default_data_dir()
+def _number(name: str, default: str, kind: type[int] | type[float], *, minimum: float,
+            inclusive: bool = True) -> Any:
+    """A numeric variable, refused with its name, the expected type and bound when it is not one."""
+    raw = os.environ.get(name, default)
+    expected = f"{'an integer' if kind is int else 'a number'} {'>=' if inclusive else '>'} {minimum:g}"
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected {expected}") from None
+    if not (value >= minimum if inclusive else value > minimum):  # NaN fails both
+        raise ValueError(f"{name}={raw!r}: expected {expected}")
+    return value
+
+
+def _database_url(data_dir: Path) -> str:
+    """BAILIFF_DATABASE_URL, refused unless it names a backend Bailiff ships a driver for."""
     url = os.environ.get("BAILIFF_DATABASE_URL") or f"sqlite:///{data_dir / 'bailiff.sqlite3'}"
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    scheme = url.partition(":")[0]
+    if scheme not in SUPPORTED_DATABASES:
+        raise ValueError(f"BAILIFF_DATABASE_URL: scheme {scheme!r} is not supported; expected "
+                         "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+    return url
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment (defaults give the embedded SQLite database); a variable
+    that cannot be used is refused here, by name, before anything is started or printed."""
+    from bailiff.jurisdictions import load_profile
+
+    data_dir = _default_data_dir()
+    jurisdiction = os.environ.get("BAILIFF_JURISDICTION", "ru").lower()
+    try:
+        load_profile(jurisdiction)
+    except ValueError as exc:
+        raise ValueError(f"BAILIFF_JURISDICTION: {exc}") from None
     return Settings(
         data_dir=data_dir,
-        database_url=url,
-        jurisdiction=os.environ.get("BAILIFF_JURISDICTION", "ru").lower(),
+        database_url=_database_url(data_dir),
+        jurisdiction=jurisdiction,
         public_url=os.environ.get("BAILIFF_PUBLIC_URL", "http://127.0.0.1:8000"),
-        outbox_max_attempts=int(os.environ.get("BAILIFF_OUTBOX_MAX_ATTEMPTS", "12")),
-        webhook_timeout_seconds=float(os.environ.get("BAILIFF_WEBHOOK_TIMEOUT", "10")),
+        outbox_max_attempts=_number("BAILIFF_OUTBOX_MAX_ATTEMPTS", "12", int, minimum=1),
+        webhook_timeout_seconds=_number("BAILIFF_WEBHOOK_TIMEOUT", "10", float, minimum=0, inclusive=False),
         beacon=os.environ.get("BAILIFF_BEACON", "local").lower(),
         drand_url=os.environ.get("BAILIFF_DRAND_URL", "https://api.drand.sh"),
         drand_chain=os.environ.get("BAILIFF_DRAND_CHAIN", ""),
         drand_public_key=os.environ.get("BAILIFF_DRAND_PUBLIC_KEY", ""),
-        drand_genesis=int(os.environ.get("BAILIFF_DRAND_GENESIS", "0")),
-        drand_period=int(os.environ.get("BAILIFF_DRAND_PERIOD", "0")),
-        drand_margin_seconds=float(os.environ.get("BAILIFF_DRAND_MARGIN", "10")),
-        max_request_bytes=int(os.environ.get("BAILIFF_MAX_REQUEST_BYTES", str(Settings.max_request_bytes))),
+        drand_genesis=_number("BAILIFF_DRAND_GENESIS", "0", int, minimum=0),
+        drand_period=_number("BAILIFF_DRAND_PERIOD", "0", int, minimum=0),
+        drand_margin_seconds=_number("BAILIFF_DRAND_MARGIN", "10", float, minimum=0),
+        max_request_bytes=_number("BAILIFF_MAX_REQUEST_BYTES", str(Settings.max_request_bytes), int, minimum=1),
     )

@@ -27,11 +27,6 @@ APPLICANTS = frozenset({"claimant", "bank", "agency", "admin"})
 DECIDERS = frozenset({"commission", "admin"})
 
 
-def _require_reason(reason: str, field: str = "reason") -> None:
-    if not reason or not reason.strip():
-        raise ValidationFailed("a reason is required", errors=[FieldError(field, "reason.required", "say why")])
-
-
 def _current(session: Session, number: str) -> Assignment:
     # Locked (PostgreSQL): two applications, decisions or overrides for one case take turns.
     latest = session.scalar(select(Assignment).where(Assignment.proceeding_number == number)
@@ -66,7 +61,7 @@ def require_applicant(actor: Actor) -> None:
 def file_application(*, session: Session, proceeding_number: str, reason: str, actor: Actor) -> ChangeApplication:
     """A claimant asks the commission to replace the proceeding's bailiff."""
     require_applicant(actor)
-    _require_reason(reason)
+    audit.require_reason(reason)
     current = _current(session, proceeding_number)
     if current.kind == "join" and current.lead and _running(session, current.lead):
         # A member of a consolidated proceeding has the bailiff of the whole (229-FZ art. 34): the
@@ -99,7 +94,7 @@ def decide_application(*, session: Session, application_id: int, grant: bool, re
                        store: BeaconStore, zone: str | None = None) -> ChangeApplication:
     """The commission grants (a fresh draw without the bailiff replaced) or rejects, with reasons."""
     require_decider(actor)
-    _require_reason(reason)
+    audit.require_reason(reason)
     application = session.get(ChangeApplication, application_id, with_for_update=True, populate_existing=True)
     if application is None:
         raise NotFound(f"no change application {application_id}")
@@ -131,7 +126,7 @@ def override(*, session: Session, proceeding_number: str, bailiff_id: str, reaso
     """Assign a bailiff by hand: a separate event, signed by the service key and logged with its reason."""
     if actor.role != "admin":
         raise Forbidden("only an administrator may override a draw")
-    _require_reason(reason)
+    audit.require_reason(reason)
     current = _current(session, proceeding_number)
     if current.kind == "join" and current.lead and _running(session, current.lead):
         raise Conflict(f"{proceeding_number} is part of the consolidated proceeding led by {current.lead}; "

@@ -45,7 +45,8 @@ def office_draw_waiting(office_id: Annotated[str, typer.Option("--id", help="Off
 @office_app.command("add")
 def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code, e.g. 77001")],
                name: Annotated[str, typer.Option(help="Official name")],
-               region: Annotated[str, typer.Option(help="Region code, e.g. 77")],
+               region: Annotated[str, typer.Option(
+                   help="Region code from the jurisdiction's profile ([regions] in jurisdictions/<code>.toml), e.g. 77")],
                kind: Annotated[str, typer.Option(help="department (state mode) or chamber (private mode)")] = "department",
                locality: Annotated[list[str] | None, typer.Option(help="An address word it serves (repeat)")] = None,
                timezone: Annotated[str | None, typer.Option(
@@ -53,11 +54,14 @@ def office_add(office_id: Annotated[str, typer.Option("--id", help="Office code,
                ) -> None:
     """Register an office; print it as JSON."""
     from bailiff.assignment import service
+    from bailiff.config import load_settings
     from bailiff.core.actor import CLI_ADMIN
+    from bailiff.jurisdictions import load_profile
 
+    regions = load_profile(load_settings().jurisdiction).regions
     with _database().transaction() as session:
-        office = service.add_office(session=session, office_id=office_id, name=name, region=region, kind=kind,
-                                    localities=locality or [], actor=CLI_ADMIN, timezone=timezone)
+        office = service.add_office(session=session, office_id=office_id, name=name, region=region, regions=regions,
+                                    kind=kind, localities=locality or [], actor=CLI_ADMIN, timezone=timezone)
         typer.echo(json.dumps({"id": office.id, "region": office.region, "kind": office.kind,
                                "localities": office.localities, "timezone": office.timezone}, ensure_ascii=False))
 

@@ -9,7 +9,7 @@ commitment before its round.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -37,11 +37,23 @@ def _require_manager(actor: Actor) -> None:
         raise Forbidden(f"only the bailiff service manages offices and bailiffs, not a {actor.role}")
 
 
-def add_office(*, session: Session, office_id: str, name: str, region: str, kind: str,
+def add_office(*, session: Session, office_id: str, name: str, region: str, regions: Collection[str], kind: str,
                localities: Sequence[str] = (), actor: Actor, timezone: str | None = None) -> Office:
-    """Register a department (state mode) or a regional chamber (private mode), with the time zone its
-    days are counted in when it differs from the profile's."""
+    """Register a department (state mode) or a regional chamber (private mode) of one of the
+    jurisdiction's `regions` (its profile's codes), with the time zone its days are counted in when it
+    differs from the profile's."""
     _require_manager(actor)
+    errors = []
+    if not office_id.strip():
+        errors.append(FieldError("id", "office.id.required", "non-empty, e.g. 77001"))
+    if not name.strip():
+        errors.append(FieldError("name", "office.name.required", "the office's official name"))
+    if region not in regions:
+        errors.append(FieldError("region", "office.region.known", (
+            f"one of the jurisdiction's region codes ({', '.join(sorted(regions)[:5])}, ...)" if regions
+            else "this jurisdiction's profile lists no regions yet ([regions] codes)")))
+    if errors:
+        raise ValidationFailed("the office cannot be registered", errors=errors)
     if kind not in ("department", "chamber"):
         raise ValidationFailed("unknown office kind", errors=[FieldError("kind", "office.kind", "department or chamber")])
     if timezone is not None and not known_zone(timezone):
@@ -64,6 +76,9 @@ def add_bailiff(*, session: Session, bailiff_id: str, name: str, office_id: str,
     office = session.get(Office, office_id)
     if office is None:
         raise NotFound(f"no office {office_id}")
+    if not bailiff_id.strip() or not name.strip():
+        raise ValidationFailed("a bailiff has an id and a name", errors=[
+            FieldError("id" if not bailiff_id.strip() else "name", "bailiff.required", "non-empty")])
     if capacity < 1:
         raise ValidationFailed("capacity must be positive", errors=[FieldError("capacity", "bailiff.capacity", "at least 1")])
     if session.get(Bailiff, bailiff_id) is not None:

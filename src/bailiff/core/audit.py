@@ -16,6 +16,7 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.bulk import insert_rows
 from bailiff.core.db import Base
+from bailiff.core.errors import FieldError, ValidationFailed
 
 
 class AuditEvent(Base):
@@ -35,6 +36,12 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any] | None]
     # The transparency-log leaf that publishes this change, when it is public.
     log_leaf_index: Mapped[int | None] = mapped_column(BigInteger)
+
+
+def require_reason(reason: str | None, field: str = "reason") -> None:
+    """Refuse a blank reason: the trail keeps why a change was made, and a blank says nothing."""
+    if not reason or not reason.strip():
+        raise ValidationFailed("a reason is required", errors=[FieldError(field, "reason.required", "say why")])
 
 
 def audit_row(

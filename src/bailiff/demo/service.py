@@ -132,7 +132,7 @@ def run_demo(*, database: Database, settings: Settings, writs: int, seed: int,
             on_progress(done)
     for code in list(pending):
         flush(code)
-    counts["bailiffs"] = _ensure_offices(database, rng, kazakh=kazakh)
+    counts["bailiffs"] = _ensure_offices(database, rng, regions=profile.regions, kazakh=kazakh)
     _duplicates_and_transitions(database, rng, registered, keys, actors, service_actor, profile, when, counts)
     # The worker's job, done here so the demo starts with every debtor identified.
     from bailiff.core.worker import run_once
@@ -200,7 +200,8 @@ def _duplicates_and_transitions(database: Database, rng: random.Random, register
             counts["presented"] += 1
 
 
-def _ensure_offices(database: Database, rng: random.Random, *, kazakh: bool = False) -> int:
+def _ensure_offices(database: Database, rng: random.Random, *, regions: frozenset[str],
+                    kazakh: bool = False) -> int:
     """Russia: one department per demo region serving its towns. Kazakhstan: one regional chamber of
     private bailiffs per demo city (`private` mode). Bailiffs of different capacities, the first the head."""
     from bailiff.assignment import service as assignment
@@ -218,8 +219,8 @@ def _ensure_offices(database: Database, rng: random.Random, *, kazakh: bool = Fa
         for office_id, region, name, kind, localities, title, count, capacities in offices:
             if session.get(Office, office_id) is not None:
                 continue
-            assignment.add_office(session=session, office_id=office_id, name=name, region=region, kind=kind,
-                                  localities=localities, actor=CLI_ADMIN)
+            assignment.add_office(session=session, office_id=office_id, name=name, region=region, regions=regions,
+                                  kind=kind, localities=localities, actor=CLI_ADMIN)
             for n in range(1, count + 1):
                 assignment.add_bailiff(session=session, bailiff_id=f"{office_id}-{n:03d}",
                                        name=title.format(n=n, office=office_id), office_id=office_id,

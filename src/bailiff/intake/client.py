@@ -75,8 +75,12 @@ def count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _batches(path: Path, skip: int, size: int) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
-    batch: list[tuple[int, Any]] = []
+# A line is (its number in the file, the parsed envelope or None, the error that refuses it locally or None).
+Line = tuple[int, Any, dict[str, str] | None]
+
+
+def _batches(path: Path, skip: int, size: int) -> Iterator[tuple[int, list[Line]]]:
+    batch: list[Line] = []
     seen = 0
     with path.open("rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -86,10 +90,11 @@ def _batches(path: Path, skip: int, size: int) -> Iterator[tuple[int, list[tuple
             if seen <= skip:
                 continue
             try:
-                item: Any = orjson.loads(line)
+                batch.append((number, orjson.loads(line), None))
             except orjson.JSONDecodeError as exc:
-                item = {"__unparseable__": f"line {number}: {exc}"}
-            batch.append((number, item))
+                # Refused here, not sent: the server could only say which envelope fields are missing.
+                message = f"line {number} is not JSON (RFC 8259): {exc.msg} at column {exc.colno}"
+                batch.append((number, None, {"field": "envelope", "rule": "json.syntax", "message": message}))
             if len(batch) == size:
                 yield seen, batch
                 batch = []
@@ -112,9 +117,14 @@ def send_file(path: Path, *, server: str, token: str, batch_size: int = 1000,
         on_progress(state.lines_done)
     with httpx.Client(timeout=timeout) as client, rejects_path(path).open("a", encoding="utf-8") as rejects:
         for seen, batch in _batches(path, state.lines_done, batch_size):
-            envelopes = [item for _, item in batch]
-            body = _post_with_retry(client, url, headers, orjson.dumps({"envelopes": envelopes}), retry_seconds)
-            for (line_no, _), item in zip(batch, body["items"], strict=True):
+            envelopes = [envelope for _, envelope, refused in batch if refused is None]
+            sent = _post_with_retry(client, url, headers, orjson.dumps({"envelopes": envelopes}),
+                                    retry_seconds)["items"] if envelopes else []
+            if len(sent) != len(envelopes):
+                raise IntakeError(f"the server answered {len(sent)} items for {len(envelopes)} envelopes")
+            answers = iter(sent)
+            for line_no, _, refused in batch:
+                item = {"result": "rejected", "errors": [refused]} if refused else next(answers)
                 if item["result"] == "accepted":
                     if item.get("replay"):
                         state.replayed += 1

@@ -24,6 +24,8 @@ class Profile:
     person_identifiers: frozenset[str]
     organization_identifiers: frozenset[str]
     timezone: str
+    # Codes of the regions offices may serve (`[regions]`); empty where the profile lists none yet.
+    regions: frozenset[str]
     raw: dict[str, object]
 
 
@@ -46,5 +48,6 @@ def load_profile(code: str) -> Profile:
         person_identifiers=frozenset(data["identifiers"]["person"]),
         organization_identifiers=frozenset(data["identifiers"]["organization"]),
         timezone=data["timezone"],
+        regions=frozenset(data.get("regions", {}).get("codes", [])),
         raw=data,
     )

@@ -8,16 +8,20 @@ from typing import Annotated, Any
 
 import typer
 
+from bailiff.orgs.rules import ISSUER_KINDS, ORG_KINDS
+
 app = typer.Typer(no_args_is_help=True, help="Organisations: courts, agencies, banks, the bailiff service.")
 
 
 @app.command("add")
-def add(kind: Annotated[str, typer.Option(help="court, agency, bailiff_service, bank or admin")],
+def add(kind: Annotated[str, typer.Option(help=f"One of: {', '.join(ORG_KINDS)}")],
         code: Annotated[str, typer.Option(help="Unique code, e.g. MS-77-0123")],
         name: Annotated[str, typer.Option(help="Full official name")],
-        public_key: Annotated[Path | None, typer.Option(help="PEM public key (SPKI) the organisation signs with")] = None,
+        public_key: Annotated[Path | None, typer.Option(help=(
+            f"PEM public key (SPKI) the organisation signs with; required for {' and '.join(sorted(ISSUER_KINDS))}, "
+            "which sign the writs they issue"))] = None,
         region: Annotated[str | None, typer.Option(help="Region code")] = None,
-        callback_url: Annotated[str | None, typer.Option(help="Where receipts are delivered")] = None,
+        callback_url: Annotated[str | None, typer.Option(help="http(s) URL where receipts are delivered")] = None,
         identifier: Annotated[list[str] | None, typer.Option(
             help="KIND=VALUE, e.g. inn=7707083893: the organisation's own identifiers (a claimant acts "
                  "only on writs that name it as a creditor)")] = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,7 @@ from bailiff.core.errors import Conflict, FieldError, NotFound, Unauthorized, Va
 from bailiff.identity.identifiers import InvalidIdentifier
 from bailiff.identity.identifiers import validate as validate_identifier
 from bailiff.orgs.models import ApiToken, OrgKey, Organization
-from bailiff.orgs.rules import ORG_KINDS, role_of
+from bailiff.orgs.rules import ORG_KINDS, can_issue, role_of
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,14 @@ def add_org(
         raise ValidationFailed("code and name are required", errors=[FieldError("code", "org.code.required", "non-empty")])
     if session.scalar(select(Organization.id).where(Organization.code == code)) is not None:
         raise Conflict(f"an organisation with code {code!r} exists", errors=[FieldError("code", "org.code.unique", "codes are unique")])
+    if can_issue(kind) and public_key_der is None:
+        # Writs are accepted only under a registered key's signature, and no command adds a key later.
+        raise ValidationFailed(f"the public key of a {kind} is required", errors=[
+            FieldError("public_key", "org.key.required", f"a {kind} signs the writs it issues with it (Ed25519)")])
+    if callback_url is not None and not _is_http_url(callback_url):
+        raise ValidationFailed(f"callback URL {callback_url!r} is not an http(s) URL", errors=[
+            FieldError("callback_url", "org.callback_url.http", "an absolute http:// or https:// URL with a host "
+                                                                "(RFC 3986), e.g. https://court.example/receipts")])
     own = _validated(identifiers or {})
     now = utcnow()
     org = Organization(kind=kind, code=code, name=name, region=region, active=True, callback_url=callback_url,
@@ -77,6 +86,17 @@ def add_org(
     except IntegrityError as exc:  # a concurrent add with the same code
         raise Conflict(f"an organisation with code {code!r} exists") from exc
     return NewOrg(org.id, code, kind, token, kid)
+
+
+def _is_http_url(url: str) -> bool:
+    """Whether receipts can be delivered to `url`: http or https, with a host, and no spaces."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not a number in 0-65535 raises ValueError
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0
+            and not any(c.isspace() for c in url))
 
 
 def _add_key(session: Session, org: Organization, public_key_der: bytes, alg: str = "Ed25519") -> str:
@@ -139,6 +159,7 @@ def set_identifiers(*, session: Session, code: str, identifiers: dict[str, str],
                     actor: Actor) -> Organization:
     """Record an organisation's own identifiers (those registered before they were kept, say): a
     claimant acts only on writs that name it by one of them. Audited with the old and new values."""
+    audit.require_reason(reason)
     org = get_org(session=session, code=code)
     own = _validated(identifiers)
     if not own:
@@ -152,6 +173,7 @@ def set_identifiers(*, session: Session, code: str, identifiers: dict[str, str],
 
 def set_active(*, session: Session, code: str, active: bool, reason: str, actor: Actor) -> Organization:
     """Activate or deactivate an organisation (a deactivated issuer's writs are refused at intake)."""
+    audit.require_reason(reason)
     org = get_org(session=session, code=code)
     if org.active != active:
         org.active = active

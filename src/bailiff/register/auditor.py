@@ -45,7 +45,10 @@ class Auditor:
         self.pinned_key = public_der_from_pem(service_key_pem) if service_key_pem else None
 
     def _get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(self.base + path, params=params)
+        try:
+            response = self.client.get(self.base + path, params=params)
+        except httpx.TransportError as exc:  # refused, timed out, no such host: one line, as intake says it
+            raise ValueError(f"{self.base}: server unreachable ({exc or type(exc).__name__})") from exc
         if response.status_code != 200:
             raise ValueError(f"GET {path}: HTTP {response.status_code} {response.text[:200]}")
         return response.json()

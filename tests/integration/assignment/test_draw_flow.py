@@ -22,6 +22,7 @@ from bailiff.core.audit import AuditEvent
 from bailiff.core.db import Database
 from bailiff.core.errors import Forbidden
 from bailiff.identity.identifiers import make_inn_person
+from bailiff.jurisdictions import load_profile
 from bailiff.core.worker import run_once
 from bailiff.proceedings.handlers import chain_store
 from bailiff.proceedings.models import Proceeding
@@ -36,7 +37,7 @@ def make_office(database: Database, capacities: list[int]) -> tuple[str, list[st
     ids = [f"{office}-{n:03d}" for n in range(1, len(capacities) + 1)]
     with database.transaction() as session:
         assignment.add_office(session=session, office_id=office, name=f"Отдел {office}", region="77",
-                              kind="department", actor=CLI_ADMIN)
+                              regions=load_profile("ru").regions, kind="department", actor=CLI_ADMIN)
         for n, (bailiff_id, capacity) in enumerate(zip(ids, capacities, strict=True)):
             assignment.add_bailiff(session=session, bailiff_id=bailiff_id, name=f"Пристав {n}", office_id=office,
                                    capacity=capacity, head=n == 0, actor=CLI_ADMIN)

@@ -398,12 +398,13 @@ def test_an_office_counts_days_in_its_own_time_zone(
 
     with database.transaction() as session, pytest.raises(ValidationFailed) as bad:
         assignment.add_office(session=session, office_id="TZ-BAD", name="x", region="25", kind="department",
-                              actor=CLI_ADMIN, timezone="Asia/Atlantis")
+                              regions=load_profile("ru").regions, actor=CLI_ADMIN, timezone="Asia/Atlantis")
     assert bad.value.errors[0].rule == "office.timezone"
     office = "TZ-VVO"
     with database.transaction() as session:
         assignment.add_office(session=session, office_id=office, name="ОСП Владивосток", region="25",
-                              kind="department", actor=CLI_ADMIN, timezone="Asia/Vladivostok")
+                              regions=load_profile("ru").regions, kind="department", actor=CLI_ADMIN,
+                              timezone="Asia/Vladivostok")
         assignment.add_bailiff(session=session, bailiff_id=f"{office}-001", name="СПИ", office_id=office,
                                capacity=10, actor=CLI_ADMIN)
     register_number = present(client, court, bailiffs, office, own_debtor=True)

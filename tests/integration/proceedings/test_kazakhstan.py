@@ -23,6 +23,7 @@ from bailiff.core.actor import CLI_ADMIN
 from bailiff.core.db import Database, upgrade
 from bailiff.core.worker import run_once
 from bailiff.identity.identifiers_central_asia import make_bin, make_iin
+from bailiff.jurisdictions import load_profile
 from bailiff.proceedings.models import Proceeding
 from bailiff.subscriptions import all_handlers
 from tests.conftest import Issuer, fresh_database_url, make_org
@@ -49,10 +50,12 @@ def kz(backend: str, data_dir: Path) -> Iterator[Deployment]:
     settings = Settings(data_dir=data_dir / "kz", database_url=url, jurisdiction="kz")
     with database.transaction() as session:  # the Almaty regional chamber of private bailiffs
         assignment.add_office(session=session, office_id="ALA", name="Палата ЧСИ г. Алматы", region="75",
-                              kind="chamber", localities=["алматы"], actor=CLI_ADMIN)
+                              regions=load_profile("kz").regions, kind="chamber", localities=["алматы"],
+                              actor=CLI_ADMIN)
         # A state department that matches the address better: private mode distributes among chambers only.
         assignment.add_office(session=session, office_id="ALA-D", name="Отдел ДОЮ", region="75",
-                              kind="department", localities=["алматы ул абая"], actor=CLI_ADMIN)
+                              regions=load_profile("kz").regions, kind="department", localities=["алматы ул абая"],
+                              actor=CLI_ADMIN)
         assignment.add_bailiff(session=session, bailiff_id="ALA-D-001", name="ГСИ", office_id="ALA-D",
                                capacity=100, actor=CLI_ADMIN)
         for n in range(1, 4):

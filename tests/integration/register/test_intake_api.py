@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -126,6 +128,18 @@ def test_rule_violations_name_field_and_rule(client: TestClient, court: Issuer) 
     assert ("document.debtors[0].identifiers.inn", "inn.checksum") in fields
     assert ("document.debtors[0].identifiers.snils", "snils.checksum") in fields
     assert ("document.creditors[0].identifiers.ogrn", "ogrn.checksum") in fields
+
+
+def test_the_error_example_of_the_format_document_is_what_the_server_says(client: TestClient, court: Issuer) -> None:
+    """docs/writ-format.md shows a real answer: the example writ with its debtor's INN mistyped."""
+    text = (Path(__file__).resolve().parents[3] / "docs" / "writ-format.md").read_text(encoding="utf-8")
+    errors_section = text.split("## Errors", 1)[1]
+    shown = json.loads(errors_section.split("```json", 1)[1].split("```", 1)[0])
+    doc = court.document()
+    doc["debtors"][0]["identifiers"]["inn"] = "500100732250"
+    response = client.post("/api/v1/writs", json=sign_envelope(doc, court.key), headers=court.headers)
+    assert response.status_code == shown["status"] == 422
+    assert response.json() == shown
 
 
 def test_debtor_without_identifier_or_birth_date(client: TestClient, court: Issuer) -> None:
