@@ -137,7 +137,8 @@ def test_the_error_example_of_the_format_document_is_what_the_server_says(client
     shown = json.loads(errors_section.split("```json", 1)[1].split("```", 1)[0])
     doc = court.document()
     doc["debtors"][0]["identifiers"]["inn"] = "500100732250"
-    response = client.post("/api/v1/writs", json=sign_envelope(doc, court.key), headers=court.headers)
+    response = client.post("/api/v1/writs", json=sign_envelope(doc, court.key),
+                           headers={**court.headers, "Accept-Language": "en"})  # as the document says
     assert response.status_code == shown["status"] == 422
     assert response.json() == shown
 
