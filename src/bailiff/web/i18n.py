@@ -130,6 +130,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.status.merged": "записи объединены",
         "review.status.distinct": "разные лица",
         "review.duplicates": "Возможно, одно лицо записано в реестре дважды",
+        # Why a party awaits review: keyed by the reason the identity rules record (in English).
+        "why.ambiguous": "подходят несколько лиц из реестра",
+        "why.weak match": "сходство слишком слабое",
+        "why.name and birth date only (possible namesake)":
+            "совпадают только ФИО и дата рождения (возможен однофамилец)",
+        "why.the party's identifiers belong to different records":
+            "идентификаторы стороны принадлежат разным записям реестра",
+        "why.the identifier's record has another birth date and given name":
+            "у записи с этим идентификатором другие дата рождения и имя",
         "review.duplicates.intro": "Записи похожи по ФИО и дате рождения, но адрес или идентификаторы не позволяют объединить их автоматически. Объединяйте только при уверенности: тёзки бывают рождены в один день в одном городе.",
         "review.keep": "Одно лицо: оставить эту запись",
         "review.distinct": "Это разные лица",
@@ -293,6 +302,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "review.status.merged": "records merged",
         "review.status.distinct": "different people",
         "review.duplicates": "Possibly one person recorded twice",
+        "why.ambiguous": "several registry persons fit",
+        "why.weak match": "the resemblance is too weak",
+        "why.name and birth date only (possible namesake)": "only the name and birth date agree (possible namesake)",
+        "why.the party's identifiers belong to different records": "the party's identifiers belong to different records",
+        "why.the identifier's record has another birth date and given name":
+            "the identifier's record has another birth date and given name",
         "review.duplicates.intro": "The records agree on full name and birth date, but their addresses or identifiers do not allow an automatic merge. Merge only when sure: namesakes born the same day in the same town exist.",
         "review.keep": "One person: keep this record",
         "review.distinct": "These are different people",

@@ -68,6 +68,7 @@ def test_an_organisation_is_decided_on_the_page_and_a_rejection_makes_an_organis
         client.post("/login", data={"token": bailiffs.token, "next": "/"}, follow_redirects=False)
         page = client.get(f"/identity/reviews/{task}")
         assert page.status_code == 200 and page.text.count('name="entity_id"') == 2 and "Лютик" in page.text
+        assert "идентификаторы стороны принадлежат разным записям реестра" in page.text  # the reason, in Russian
         decided = client.post(f"/identity/reviews/{task}", data={"decision": "confirm", "entity_id": records[1],
                                                                  "reason": "по выписке"}, follow_redirects=False)
         assert decided.status_code == 303, decided.text
