@@ -67,7 +67,7 @@ def suspend(office_id: str, request: Request, actor: PageActor, starts_on: Annot
             service.file_unavailability(session=session, bailiff_id=head, kind="suspension", starts_on=starts_on,
                                         ends_on=ends_on, reason=reason, actor=actor)
     except BailiffError as exc:
-        return office_page(office_id, request, actor, error=str(exc))
+        return office_page(office_id, request, actor, error=exc.explained())
     return RedirectResponse(f"/offices/{office_id}", status_code=303)  # type: ignore[return-value]
 
 
@@ -90,5 +90,5 @@ def decide(application_id: int, request: Request, actor: PageActor, decision: An
                                        reason=reason, actor=actor, store=store,
                                        zone=request.app.state.profile.timezone)
     except BailiffError as exc:
-        return commission(request, actor, error=str(exc))
+        return commission(request, actor, error=exc.explained())
     return RedirectResponse("/commission", status_code=303)  # type: ignore[return-value]

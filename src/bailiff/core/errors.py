@@ -32,6 +32,11 @@ class BailiffError(Exception):
         self.errors = list(errors or [])
         self.extra = extra
 
+    def explained(self) -> str:
+        """The detail with each broken rule, for a page's form: "detail — field: message (rule)"."""
+        rules = "; ".join(f"{e.field}: {e.message} ({e.rule})" for e in self.errors)
+        return f"{self.detail} — {rules}" if rules else self.detail
+
     def problem(self) -> dict[str, Any]:
         """The RFC 9457 problem document for this error."""
         body: dict[str, Any] = {

@@ -55,6 +55,7 @@ def decide(task_id: int, request: Request, actor: PageActor, decision: Annotated
     except (BailiffError, ValueError) as exc:
         with get_database(request).reading() as session:
             task = service.review(session=session, task_id=task_id)
-        return render(request, "identity/review.html", {"task": task, "actor": actor, "error": str(exc)},
+        error = exc.explained() if isinstance(exc, BailiffError) else str(exc)
+        return render(request, "identity/review.html", {"task": task, "actor": actor, "error": error},
                       status_code=409)
     return RedirectResponse(f"/identity/reviews/{task_id}", status_code=303)  # type: ignore[return-value]
