@@ -23,7 +23,10 @@ from bailiff.core.clock import to_millis, utcnow
 from bailiff.core.crypto import SigningKey, b64encode, canonical_json
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 
-APPLICANTS = frozenset({"claimant", "bank", "agency", "admin"})
+# An administrator is no party to a writ, and may not both apply and decide: with both, redrawing
+# until a chosen bailiff came up looked like a series of fair draws. A hand assignment is `override`,
+# signed and logged as one.
+APPLICANTS = frozenset({"claimant", "bank", "agency"})
 DECIDERS = frozenset({"commission", "admin"})
 
 
@@ -100,6 +103,9 @@ def decide_application(*, session: Session, application_id: int, grant: bool, re
         raise NotFound(f"no change application {application_id}")
     if application.status != "pending":
         raise Conflict(f"application {application_id} was already {application.status}")
+    if application.filed_by == actor.label:
+        raise Forbidden("an application is decided by someone other than its applicant",
+                        errors=[FieldError("application_id", "assignment.change.own_application", actor.label)])
     now = utcnow()
     current = _current(session, application.proceeding_number)
     outcome = "granted" if grant else "rejected"

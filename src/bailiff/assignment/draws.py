@@ -125,13 +125,15 @@ def _committed_first(session: Session, store: "BeaconStore", limit: int, *column
     `columns` and the chain's anchor; None when no such chain has any."""
     # Only chains this store can reveal, chosen before the limit: commitments to a chain the deployment
     # no longer serves (fairness: stalled draws) must not fill every batch and starve the others.
-    sources = [source for (source,) in session.execute(
-        select(Assignment.beacon).where(Assignment.status == "committed").distinct())
-        if source is not None and store.can_reveal(source)]
+    # A proceeding that ended before its draw (release() closed the row) is not drawn: its bailiff,
+    # if it had one, is final, and no workload may be added for a case that is over.
+    pending = (Assignment.status == "committed", Assignment.closed_at.is_(None))
+    sources = [source for (source,) in session.execute(select(Assignment.beacon).where(*pending).distinct())
+               if source is not None and store.can_reveal(source)]
     if not sources:
         return None
     return (select(*columns, BeaconChain.anchor).join(BeaconChain, BeaconChain.source == Assignment.beacon)
-            .where(Assignment.status == "committed", Assignment.beacon.in_(sources))
+            .where(*pending, Assignment.beacon.in_(sources))
             .order_by(Assignment.commit_leaf).limit(limit))
 
 
@@ -160,7 +162,7 @@ def pending_wait(*, session: Session, store: "BeaconStore") -> float | None:
     """Seconds until the earliest round that committed assignments wait for is published; None when
     nothing waits."""
     rounds = session.execute(select(Assignment.beacon, func.min(Assignment.round)).where(
-        Assignment.status == "committed").group_by(Assignment.beacon)).all()
+        Assignment.status == "committed", Assignment.closed_at.is_(None)).group_by(Assignment.beacon)).all()
     waits = [store.ready_in(source, round_) for source, round_ in rounds
              if source is not None and store.can_reveal(source)]
     return min(waits) + 0.05 if waits else None

@@ -124,6 +124,9 @@ def record_receipt(*, session: Session, number: str, received_on: date, actor: A
     _require_actor(actor)
     proceeding = get(session=session, number=number, for_update=True)
     _require_office(session, proceeding, actor)
+    if proceeding.status not in ("open", "suspended"):
+        raise Conflict(f"proceeding {number} is {proceeding.status}: nothing more is recorded on it",
+                       errors=[FieldError("number", "proceeding.ended", proceeding.status)])
     zone = _zone(session, proceeding, profile)
     if received_on < local_date(proceeding.opened_at, zone) or received_on > local_today(zone):
         raise ValidationFailed("impossible receipt date", errors=[FieldError(
@@ -152,7 +155,8 @@ def order_measure(*, session: Session, number: str, kind: str, params: dict[str,
     debt = Decimal(proceeding.amount) if proceeding.amount else None
     refusals = check_measure(kind=kind, rules=rules, today=today or local_today(_zone(session, proceeding, profile)),
                              voluntary_deadline=proceeding.voluntary_deadline, debt=debt,
-                             category=proceeding.category, params=params, debtor_kind=proceeding.debtor_kind)
+                             category=proceeding.category, params=params, debtor_kind=proceeding.debtor_kind,
+                             non_property=proceeding.amount is None and proceeding.currency is None)
     if refusals:
         raise ValidationFailed("the measure is not allowed", errors=[FieldError(r.field, r.rule, r.message)
                                                                      for r in refusals])

@@ -135,8 +135,9 @@ class Refusal:
 
 def check_measure(*, kind: str, rules: MeasureRules, today: date, voluntary_deadline: date | None,
                   debt: Decimal | None, category: str | None, params: Mapping[str, Any],
-                  debtor_kind: str = "person") -> list[Refusal]:
-    """Every rule the measure breaks (empty when it may be ordered)."""
+                  debtor_kind: str = "person", non_property: bool = False) -> list[Refusal]:
+    """Every rule the measure breaks (empty when it may be ordered); `non_property`: the writ demands an
+    act, not money (RU art. 67 part 1 allows a travel restriction for it whatever the sum)."""
     out: list[Refusal] = []
     if kind not in rules.coercive:
         return [Refusal("kind", "measure.kind", f"unknown measure; one of {', '.join(sorted(rules.coercive))}")]
@@ -148,7 +149,7 @@ def check_measure(*, kind: str, rules: MeasureRules, today: date, voluntary_dead
     priority = category in rules.priority_categories
     if kind == "travel_restriction" and debtor_kind == "organization" and not rules.travel_organizations:
         out.append(Refusal("kind", "measure.travel.debtor", f"{rules.cite['travel']}: only a citizen or sole trader"))
-    elif kind == "travel_restriction":
+    elif kind == "travel_restriction" and not non_property:
         threshold = rules.travel_threshold_priority if priority else rules.travel_threshold
         if debt is None or debt <= threshold:
             out.append(Refusal("kind", "measure.travel.threshold",

@@ -14,20 +14,37 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Calendar:
+    """Days off besides Saturdays and Sundays: holidays (month-day), and whether a holiday on a
+    weekend moves its day off to the next working day (RU Labour Code art. 112 part 2), except those
+    in `not_moved` (the January holidays, which the government moves by decree each year)."""
+
+    holidays: frozenset[str] = frozenset()
+    moves_to_working_day: bool = False
+    not_moved: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_profile(cls, raw: Mapping[str, Any]) -> Calendar:
+        section = raw.get("proceedings", {}).get("calendar", {})
+        return cls(frozenset(section.get("holidays", ())), bool(section.get("weekend_holidays_move", False)),
+                   frozenset(section.get("weekend_holidays_not_moved", ())))
+
+
+@dataclass(frozen=True)
 class OpeningRules:
     """The profile's [proceedings] section."""
 
     number_format: str
     opening_days: int
     voluntary_days: int
-    holidays: frozenset[str] = frozenset()
+    calendar: Calendar = Calendar()
 
     @classmethod
     def from_profile(cls, raw: Mapping[str, Any]) -> OpeningRules:
         """Read the rules from a profile's raw data."""
         section = raw["proceedings"]
         return cls(str(section["number_format"]), int(section["opening_days"]), int(section.get("voluntary_days", 0)),
-                   frozenset(section.get("calendar", {}).get("holidays", ())))
+                   Calendar.from_profile(raw))
 
     def number(self, *, seq: int, year: int, office_id: str) -> str:
         """The national number of a proceeding (RU: "15/26/77001-ИП")."""
@@ -35,12 +52,12 @@ class OpeningRules:
 
     def opening_deadline(self, presented_on: date) -> date:
         """The last day to decide on opening (RU 229-FZ art. 30 part 8: three working days)."""
-        return working_days_after(presented_on, self.opening_days, self.holidays)
+        return working_days_after(presented_on, self.opening_days, self.calendar)
 
     def voluntary_deadline(self, received_on: date) -> date:
         """The last day of voluntary performance (RU art. 30 part 12: five working days from receipt); the
         day of receipt itself where the profile sets no such period."""
-        return working_days_after(received_on, self.voluntary_days, self.holidays)
+        return working_days_after(received_on, self.voluntary_days, self.calendar)
 
 
 _WORD = re.compile(r"[0-9a-zа-яё-]+")
@@ -64,18 +81,40 @@ def office_for_address(address: str | None, offices: Sequence[tuple[str, Sequenc
     return best[1] if best else None
 
 
-def _day_off(day: date, holidays: frozenset[str]) -> bool:
-    """A Saturday, a Sunday or a holiday of the profile's calendar (listed as month-day)."""
+def _listed_or_weekend(day: date, holidays: frozenset[str]) -> bool:
     return day.weekday() >= 5 or f"{day.month:02d}-{day.day:02d}" in holidays  # strftime: ten times slower
 
 
+@lru_cache(maxsize=256)
+def _moved_days_off(year: int, calendar: Calendar) -> frozenset[date]:
+    """The working days that became days off in `year` because a holiday fell on a weekend."""
+    moved: set[date] = set()
+    for month_day in sorted(calendar.holidays - calendar.not_moved):
+        holiday = date(year, int(month_day[:2]), int(month_day[3:]))
+        if holiday.weekday() < 5:
+            continue
+        day = holiday + timedelta(days=1)
+        while _listed_or_weekend(day, calendar.holidays) or day in moved:
+            day += timedelta(days=1)
+        moved.add(day)
+    return frozenset(moved)
+
+
+def _day_off(day: date, calendar: Calendar) -> bool:
+    """A Saturday, a Sunday, a holiday of the profile's calendar, or the working day a holiday's day off
+    moved to."""
+    if _listed_or_weekend(day, calendar.holidays):
+        return True
+    return calendar.moves_to_working_day and day in _moved_days_off(day.year, calendar)
+
+
 @lru_cache(maxsize=4096)  # a batch shares its presentation days; the day-off checks were 2% of its profile
-def working_days_after(start: date, days: int, holidays: frozenset[str]) -> date:
+def working_days_after(start: date, days: int, calendar: Calendar) -> date:
     """The date `days` working days after `start` (229-FZ art. 15 part 2: only working days count)."""
     current, left = start, days
     while left > 0:
         current += timedelta(days=1)
-        if not _day_off(current, holidays):
+        if not _day_off(current, calendar):
             left -= 1
     return current
 
@@ -112,8 +151,8 @@ def presentation_refusal(*, document: Mapping[str, Any], presented_on: date, raw
     start = max(date.fromisoformat(start_text), restarted_on or date.min)
     last = _add_months(start, int(months) if months else 12 * years)
     # Art. 16 part 2: a period whose last day is not a working day ends on the next working day.
-    holidays = frozenset(raw.get("proceedings", {}).get("calendar", {}).get("holidays", ()))
-    while _day_off(last, holidays):
+    calendar = Calendar.from_profile(raw)
+    while _day_off(last, calendar):
         last += timedelta(days=1)
     if presented_on <= last:
         return None

@@ -32,6 +32,17 @@ def test_deadlines_count_working_days_only() -> None:
     assert rules.number(seq=15, year=2026, office_id="77001") == "15/26/77001-ИП"
 
 
+def test_a_holiday_on_a_weekend_moves_its_day_off_to_the_next_working_day() -> None:
+    rules = OpeningRules.from_profile(RU)
+    # Labour Code art. 112 part 2: 9 May 2026 is a Saturday, so Monday 11 May is off.
+    assert rules.voluntary_deadline(date(2026, 5, 7)) == date(2026, 5, 15)
+    # 12 June 2027 is a Saturday: Monday 14 June is off.
+    assert rules.opening_deadline(date(2027, 6, 9)) == date(2027, 6, 15)
+    # The January holidays are moved by the government's decree, not by this rule: 3 January 2027 (a
+    # Sunday) moves nothing, and the first working day after Friday 8 January is Monday 11 January.
+    assert rules.opening_deadline(date(2027, 1, 8)) == date(2027, 1, 13)
+
+
 def test_office_follows_the_debtor_address() -> None:
     offices = [("50001", ["Подольск", "Химки"]), ("77001", ["Москва"]), ("77002", ["Москва, Зеленоград"])]
     assert office_for_address("Московская обл., г. Подольск, ул. Ленина, д. 1", offices) == "50001"
@@ -112,6 +123,19 @@ def test_kazakh_measures_name_261_iv() -> None:
     assert not rules.protects_minimum(category="alimony", applied=True)
     ru = MeasureRules.from_profile(RU)
     assert not ru.protects_minimum(category="loan", applied=False) and ru.protects_minimum(category="loan", applied=True)
+    # RU art. 99 part 1.1 does not keep the minimum on alimony or damages, even on application.
+    assert not any(ru.protects_minimum(category=c, applied=True)
+                   for c in ("alimony", "health_damage", "loss_of_breadwinner", "crime_damage"))
+
+
+def test_a_writ_for_an_act_allows_a_travel_restriction_whatever_the_sum() -> None:
+    # 229-FZ art. 67 part 1: non-property requirements have no threshold; a money claim of no stated
+    # sum still does not pass one.
+    rules = MeasureRules.from_profile(RU)
+    after = {"kind": "travel_restriction", "rules": rules, "today": date(2026, 3, 10),
+             "voluntary_deadline": date(2026, 3, 1), "debt": None, "category": "eviction", "params": {}}
+    assert check_measure(**after, non_property=True) == []
+    assert [r.rule for r in check_measure(**after)] == ["measure.travel.threshold"]
 
 
 def test_grounds_cite_the_profiles_law() -> None:
