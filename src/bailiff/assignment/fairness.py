@@ -1,5 +1,6 @@
 """The fairness report: does each bailiff get the share of cases their weight promises, and did
-anything happen that could steer the draw (tiny eligible sets, last-minute absences, overrides)?"""
+anything happen that could steer the draw (tiny eligible sets, last-minute absences, overrides,
+cases redrawn again and again)?"""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ P_ALARM = 0.01
 # cannot be had: the beacon is down, or the deployment no longer serves its chain. The proceeding
 # waits without a bailiff until someone acts, so it is raised here.
 STALLED = timedelta(minutes=15)
+# One granted change of bailiff is ordinary; a case redrawn again and again until some bailiff comes
+# up looks, draw by draw, fair, so the count is raised here.
+REPEATED_REDRAWS = 2
 
 
 def report(*, session: Session, office_id: str | None = None) -> dict[str, Any]:
@@ -85,4 +89,12 @@ def _alarms(session: Session, rows: list[Assignment], draws: list[Assignment]) -
             late.append({"bailiff_id": u.bailiff_id, "kind": u.kind, "filed_at": u.filed_at.isoformat(),
                          "reason": u.reason, "leaf": u.leaf_index, "draws_affected": len(affected),
                          "first_proceeding": affected[0].proceeding_number})
-    return {"small_eligible_sets": small, "late_absences": late, "overrides": overrides}
+    redraws: dict[str, list[Assignment]] = defaultdict(list)
+    for a in draws:
+        if a.kind == "redraw":
+            redraws[a.proceeding_number].append(a)
+    repeated = [{"proceeding": number, "office": items[0].office_id, "redraws": len(items),
+                 "bailiffs": [a.bailiff_id for a in items], "leaves": [a.result_leaf for a in items]}
+                for number, items in sorted(redraws.items()) if len(items) >= REPEATED_REDRAWS]
+    return {"small_eligible_sets": small, "late_absences": late, "overrides": overrides,
+            "repeated_redraws": repeated}

@@ -82,7 +82,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "office.share": "Доля дел / доля веса",
         "office.draws": "Распределено жребием",
         "office.little_data": "данных пока мало",
-        "office.alarms": "Сигналы (малые списки / поздние отсутствия / ручные назначения / зависшие жеребьёвки)",
+        "office.alarms": ("Сигналы (малые списки / поздние отсутствия / ручные назначения / повторные "
+                          "перераспределения / зависшие жеребьёвки)"),
         "office.periods": "Отсутствия и приостановления",
         "office.suspend": "Приостановить распределение себе (руководитель палаты)",
         "office.from": "С",
@@ -254,7 +255,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "office.share": "Share of cases / share of weight",
         "office.draws": "Draws",
         "office.little_data": "too few draws yet",
-        "office.alarms": "Alarms (small lists / late absences / overrides / stalled draws)",
+        "office.alarms": "Alarms (small lists / late absences / overrides / repeated redraws / stalled draws)",
         "office.periods": "Absences and suspensions",
         "office.suspend": "Suspend distribution to myself (head of the chamber)",
         "office.from": "From",

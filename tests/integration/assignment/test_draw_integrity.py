@@ -93,3 +93,22 @@ def test_nothing_is_recorded_on_an_ended_proceeding(client: TestClient, database
                           json={"number": number, "received_on": "2026-11-23"})
     assert receipt.status_code == 409, receipt.text
     assert receipt.json()["errors"][0]["rule"] == "proceeding.ended"
+
+
+def test_a_case_redrawn_again_and_again_is_raised_in_the_fairness_report(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    office, _ = make_office(database, [10, 10, 10, 10])
+    writ = present(client, court, bailiffs, office, own_debtor=True)
+    drain(database, settings)
+    number = proceeding_of(database, writ).number
+    claimant, commission = make_org(database, "claimant"), make_org(database, "commission")
+    for attempt in range(2):
+        filed = client.post("/api/v1/change-applications", headers=claimant.headers,
+                            json={"proceeding_number": number, "reason": f"бездействие {attempt}"})
+        assert filed.status_code == 201, filed.text
+        granted = client.post(f"/api/v1/change-applications/{filed.json()['id']}/decision",
+                              headers=commission.headers, json={"grant": True, "reason": "подтверждено"})
+        assert granted.status_code == 200, granted.text
+        drain(database, settings)
+        alarms = client.get(f"/api/v1/stats/fairness?office={office}").json()["alarms"]["repeated_redraws"]
+        assert [(a["proceeding"], a["redraws"]) for a in alarms] == ([] if attempt == 0 else [(number, 2)])
