@@ -45,7 +45,7 @@ from bailiff.jurisdictions import load_profile
 from bailiff.proceedings import service as proceedings
 from bailiff.proceedings.handlers import chain_store
 from bailiff.proceedings.service import OPENER, Presentation
-from bailiff.register import service as register
+from bailiff.register import transitions
 from bailiff.register.models import Writ
 
 WEIGHTS = {f"77001-{n:03d}": w for n, w in enumerate((50, 120, 300, 300, 80, 500, 10, 240, 700, 45), start=1)}
@@ -94,7 +94,7 @@ def opening(backend: str, writs: int, tmp: Path) -> dict[str, Any]:
             numbers = list(session.scalars(select(Writ.register_number)))
             service = Actor(kind="system", ident="bench", role="bailiff_service")
             for number in numbers:
-                register.transition(session=session, register_number=number, action="present", reason="bench",
+                transitions.transition(session=session, register_number=number, action="present", reason="bench",
                                     actor=service, department="77001")
         # The beacon store as the worker's handlers get it, once per batch (a process keeps its chains);
         # its chain is anchored before the timing, as `bailiff worker` anchors it at start.

@@ -5,8 +5,8 @@ patronymic and birth date as another person), ``make_mentions`` shows them as wr
 the way courts really write them (genitive case, Latin transliteration, typos, "е" for "ё",
 missing identifiers, a new address, the birth place spelt differently), and ``true_pairs`` /
 ``namesake_pairs`` give the answers: mention pairs that must be linked and pairs that must
-never be.  ``to_writs`` wraps each mention into a valid "bailiff/writ/1" document so the
-benchmark can run through the real intake.
+never be.  ``mention_writs.to_writs`` wraps each mention into a valid "bailiff/writ/1" document so
+the benchmark can run through the real intake.
 
 Namesakes who also share the birth place (about 10% of them) are the hard cases: when both
 writs omit identifiers they can only be told apart by the address, and not at all when one
@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
@@ -57,7 +57,6 @@ _SHOWN_WEIGHTS = (50, 20, 15, 10, 5)
 # "г. Москва" is also written "Москва", "гор. Москва", "г.Москва" or "город Москва".
 _PLACE_PREFIXES = {"г. ": ("", "гор. ", "г.", "город "), "с. ": ("село ", "с."),
                    "пос. ": ("п. ", "посёлок ")}
-_NUMBER = re.compile(r"2а?-(\d+)/\d{4}|(?:ВС|ФС) № (\d{9})")
 
 
 @dataclass(frozen=True)
@@ -368,49 +367,3 @@ def namesake_pairs(population: Iterable[TruePerson], mentions: Iterable[Mention]
         groups[key_of[m.person_id]].append(m)
     return {(min(a.mention_id, b.mention_id), max(a.mention_id, b.mention_id))
             for group in groups.values() for a, b in combinations(group, 2) if a.person_id != b.person_id}
-
-
-# --- writs --------------------------------------------------------------------------------
-
-
-def _issuer_name(code: str, region: str) -> str:
-    reg = russian.REGIONS[region]
-    if code.startswith("MS-") and code[6:].isdigit():
-        return f"Мировой судья судебного участка № {int(code[6:])} {reg.ms[0]}"
-    return reg.rs[0] if code.startswith("RS-") else f"Суд {code}"
-
-
-def mention_id_of(number: str) -> int:
-    """The mention id that to_writs put in a writ number (ValueError for a foreign number)."""
-    match = _NUMBER.fullmatch(number)
-    if match is None:
-        raise ValueError(f"{number!r} is not a benchmark writ number")
-    return int(match.group(1) or match.group(2))
-
-
-def to_writs(rng: random.Random, mentions: Iterable[Mention], issuer_code: str, today: date, *,
-             issuer_name: str | None = None) -> Iterator[dict]:
-    """Wrap each mention as the single debtor of a valid writ numbered after the mention id."""
-    region = issuer_code[3:5] if issuer_code[3:5] in russian.REGIONS else "77"
-    justice = issuer_code.startswith("MS-")
-    issuer = {"code": issuer_code, "name": issuer_name or _issuer_name(issuer_code, region)}
-    for m in mentions:
-        kind = "court_order" if justice and rng.random() < 0.85 else "writ_of_execution"
-        # Wage arrears are owed by employers, never by a person debtor.
-        weights = {c: w for c, w in gen._CATEGORY_WEIGHTS[kind].items() if c != "wages"}
-        category = rng.choices(list(weights), weights=list(weights.values()))[0]
-        decision, effective, issue = gen._dates(rng, kind, category, today)
-        case_number = f"{'2а' if category == 'taxes' else '2'}-{m.mention_id}/{decision.year}"
-        number = case_number if kind == "court_order" else f"{'ВС' if justice else 'ФС'} № {m.mention_id:09d}"
-        creditor = gen._creditor(rng, category, region, today, None)
-        if category == "alimony" and rng.random() < 0.5:
-            claim = {"kind": "periodic", "category": "alimony", "share": rng.choice(gen._ALIMONY_SHARES),
-                     "currency": "RUB"}
-        else:
-            claim = {"kind": "money", "category": category, "amount": gen._amount(rng, category),
-                     "currency": "RUB"}
-        debtor = {**m.party, "identifiers": dict(m.party["identifiers"])}
-        yield {"schema": gen.SCHEMA, "jurisdiction": "RU", "issuer": dict(issuer), "type": kind,
-               "number": number, "case_number": case_number, "decision_date": decision.isoformat(),
-               "effective_date": effective.isoformat(), "issue_date": issue.isoformat(),
-               "debtors": [debtor], "creditors": [creditor], "claim": claim}

@@ -24,6 +24,7 @@ from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs
 from bailiff.orgs.models import Organization
 from bailiff.register import service as register
+from bailiff.register import transitions
 
 SERVICE_CODE = "FSSP-RU"
 SERVICE_CODES = {"RU": SERVICE_CODE, "KZ": "MOJ-KZ"}
@@ -194,7 +195,7 @@ def _duplicates_and_transitions(database: Database, rng: random.Random, register
                 counts["duplicates"] += int(results[0].accepted)
                 continue
             # The department is left to the service: it follows the debtor's address (229-FZ art. 33).
-            register.transition(session=session, register_number=writ.register_number, action="present",
+            transitions.transition(session=session, register_number=writ.register_number, action="present",
                                 reason="Заявление взыскателя о возбуждении исполнительного производства",
                                 actor=service_actor)
             counts["presented"] += 1

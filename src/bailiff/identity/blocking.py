@@ -89,11 +89,11 @@ def _canonicalise(session: Session, batch: Batch) -> None:
         ids = set(merged.values()) - seen  # a cycle of merges (which service.merge prevents) ends here
 
 
-def _merge_groups(session: Session, survivors: list[int]) -> dict[int, int]:
+def _merge_groups(session: Session, survivors: Iterable[int]) -> dict[int, int]:
     """Every record merged into one of the survivors (directly or through others) → that survivor;
     the survivors map to themselves."""
     root = {i: i for i in survivors}
-    frontier = set(survivors)
+    frontier = set(root)
     while frontier:
         found = session.connection().execute(select(Person.id, Person.merged_into)
                                              .where(one_of(session, Person.merged_into, frontier))).all()
@@ -102,28 +102,34 @@ def _merge_groups(session: Session, survivors: list[int]) -> dict[int, int]:
     return root
 
 
+def group_identifiers(session: Session, survivors: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The identifiers of each surviving person record and of every record merged into it. A kind
+    held with two values in one group gets a value no party shows: nothing agrees with both."""
+    group = _merge_groups(session, survivors)
+    held: dict[int, dict[str, str]] = defaultdict(dict)
+    if not group:
+        return held
+    for kind, value, person_id in session.connection().execute(
+            select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id)
+            .where(one_of(session, PartyIdentifier.person_id, list(group))).order_by(PartyIdentifier.id)).all():
+        survivor = group[person_id]
+        if held[survivor].setdefault(kind, value) != value:
+            held[survivor][kind] = f"\x00conflict:{survivor}"
+    return held
+
+
 def _load_identifiers(session: Session, owners: Iterable[tuple[str, int]], batch: Batch) -> None:
     person_ids = [i for t, i in owners if t == "person" and i > 0]
     entity_ids = [i for t, i in owners if t == "entity" and i > 0]
-    terms = []
-    if person_ids:
-        terms.append(one_of(session, PartyIdentifier.person_id, person_ids))
-    if entity_ids:
-        terms.append(one_of(session, PartyIdentifier.entity_id, entity_ids))
-    if not terms:
-        return
     # A survivor holds the identifiers of the records merged into it: a party showing another
     # value of a lifelong kind than any of them is another person.
-    group = _merge_groups(session, person_ids) if person_ids else {}
-    if len(group) > len(person_ids):
-        terms[0] = one_of(session, PartyIdentifier.person_id, list(group))
-    for kind, value, person_id, entity_id in session.connection().execute(
-            select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.person_id,
-                   PartyIdentifier.entity_id).where(or_(*terms)).order_by(PartyIdentifier.id)).all():
-        owner = ("person", group.get(person_id, person_id)) if person_id else ("entity", entity_id)
-        held = batch.identifiers_of[owner].setdefault(kind, value)
-        if held != value:  # two values in one merge group: no party's value agrees with both
-            batch.identifiers_of[owner][kind] = f"\x00conflict:{owner[1]}"
+    for survivor, identifiers in group_identifiers(session, person_ids).items():
+        batch.identifiers_of[("person", survivor)].update(identifiers)
+    if entity_ids:
+        for kind, value, entity_id in session.connection().execute(
+                select(PartyIdentifier.kind, PartyIdentifier.value, PartyIdentifier.entity_id)
+                .where(one_of(session, PartyIdentifier.entity_id, entity_ids)).order_by(PartyIdentifier.id)).all():
+            batch.identifiers_of[("entity", entity_id)].setdefault(kind, value)
 
 
 def load_candidates(session: Session, persons: list[PartyRecord], batch: Batch) -> None:

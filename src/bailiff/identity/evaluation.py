@@ -20,7 +20,7 @@ from bailiff.core.actor import CLI_ADMIN, Actor
 from bailiff.core.crypto import SigningKey, sign_envelope
 from bailiff.core.db import Database
 from bailiff.core.worker import run_once
-from bailiff.demo import people
+from bailiff.demo import mention_writs, people
 from bailiff.identity.models import PartyLink, Person
 from bailiff.jurisdictions import load_profile
 from bailiff.orgs import service as orgs
@@ -39,7 +39,7 @@ def register_mentions(database: Database, mentions: list[people.Mention], *, see
                            public_key_der=key.public_der)
     actor = Actor(kind="org", ident=code, role="court", org_id=org.id)
     profile = load_profile("ru")
-    writs = [sign_envelope(doc, key) for doc in people.to_writs(random.Random(seed), mentions, code, TODAY)]
+    writs = [sign_envelope(doc, key) for doc in mention_writs.to_writs(random.Random(seed), mentions, code, TODAY)]
     for start in range(0, len(writs), batch):
         with database.transaction() as session:
             results = register.register_batch(session=session, envelopes=writs[start:start + batch], actor=actor,
@@ -49,7 +49,7 @@ def register_mentions(database: Database, mentions: list[people.Mention], *, see
             raise AssertionError(f"intake rejected generated writs: {rejected[0].errors}")
     with database.reading() as session:
         rows = session.execute(select(Writ.register_number, Writ.number).where(Writ.issuer_id == org.id)).all()
-    return {rn: people.mention_id_of(number) for rn, number in rows}
+    return {rn: mention_writs.mention_id_of(number) for rn, number in rows}
 
 
 def resolve_pending(database: Database, handlers: dict[str, Any]) -> tuple[int, float]:

@@ -18,7 +18,7 @@ from bailiff.core.actor import Actor
 from bailiff.core.clock import utcnow
 from bailiff.core.db import one_of
 from bailiff.core.errors import Conflict, FieldError, Forbidden, NotFound
-from bailiff.identity import entities, rules
+from bailiff.identity import blocking, entities, rules
 from bailiff.identity.models import (LegalEntity, PartyIdentifier, PartyLink, Person, PersonAddress, PersonMerge,
                                      ReviewTask)
 
@@ -98,18 +98,8 @@ def _identifiers(session: Session, person_id: int) -> dict[str, str]:
 
 def _group_identifiers(session: Session, person_id: int) -> dict[str, str]:
     """Identifiers of a record and of every record merged into it (a later merge must agree with all)."""
-    group, frontier = {person_id}, {person_id}
-    while frontier:
-        frontier = {i for (i,) in session.execute(select(Person.id).where(one_of(session, Person.merged_into, frontier)))} - group
-        group |= frontier
-    found: dict[str, str] = {}
-    for kind, value in session.execute(select(PartyIdentifier.kind, PartyIdentifier.value)
-                                       .where(one_of(session, PartyIdentifier.person_id, group))
-                                       .order_by(PartyIdentifier.id)):
-        found.setdefault(kind, value)
-        if found[kind] != value:
-            found[kind] = f"\x00conflict:{person_id}"  # two values in the group already: nothing agrees
-    return found
+    session.flush()  # read through the connection below
+    return blocking.group_identifiers(session, [person_id]).get(person_id, {})
 
 
 def open_reviews(*, session: Session, limit: int = 50) -> list[dict[str, Any]]:

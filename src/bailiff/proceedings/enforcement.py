@@ -32,6 +32,7 @@ from bailiff.proceedings.rules import OpeningRules, consolidation_suffix
 from bailiff.proceedings import service
 from bailiff.proceedings.service import get
 from bailiff.register import service as register
+from bailiff.register import transitions
 
 ACTORS = frozenset({"bailiff_service"})  # the register lets only the service move writs
 
@@ -197,7 +198,7 @@ def change_status(*, session: Session, number: str, action: str, ground: str, ac
     proceeding.status, proceeding.ground = move.target, ground
     if move.writ_action is not None:
         proceeding.ended_at = utcnow()
-        register.transition(session=session, register_number=proceeding.register_number, action=move.writ_action,
+        transitions.transition(session=session, register_number=proceeding.register_number, action=move.writ_action,
                             reason=f"proceeding {number}: {ground}", actor=actor)
         assignment.release(session=session, proceeding_number=number)
         service.succeed(session=session, number=number, suffix=consolidation_suffix(profile.raw), actor=actor)

@@ -30,6 +30,7 @@ from bailiff.proceedings.models import Proceeding
 from bailiff.proceedings.rules import (OpeningRules, consolidation_suffix, office_for_address, presentation_refusal,
                                        priority)
 from bailiff.register import service as register
+from bailiff.register import transitions
 
 # The bailiff service acting on its own: it opens proceedings and moves writs into execution.
 OPENER = Actor(kind="system", ident="proceedings", role="bailiff_service")
@@ -135,7 +136,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
             for p in regrouped])
         insert_rows(session, Proceeding.__table__, rows)
         for office_id in sorted({r["office_id"] for r in rows}):
-            moved = register.transition_many(
+            moved = transitions.transition_many(
                 session=session, register_numbers=[r["register_number"] for r in rows if r["office_id"] == office_id],
                 action="start_execution", reason="enforcement proceeding opened (229-FZ art. 30)", actor=actor,
                 department=office_id)
@@ -163,7 +164,7 @@ def open_presented(*, session: Session, presentations: Sequence[Presentation], p
         if suffix:
             join_groups(session=session, groups={r["consolidation"] for r in rows if r["consolidation"]},
                         suffix=suffix, actor=actor)
-    for number, outcome in register.transition_many(session=session, register_numbers=list(late), action="return",
+    for number, outcome in transitions.transition_many(session=session, register_numbers=list(late), action="return",
                                                     reason="refused: presented after the period", actor=actor).items():
         if isinstance(outcome, Exception):  # statuses were read under the log lock: cannot happen
             raise RuntimeError(f"{number} could not be returned: {outcome}")

@@ -12,7 +12,7 @@ from bailiff.core import translog
 from bailiff.core.crypto import b64encode
 from bailiff.core.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from bailiff.proceedings import service as proceedings
-from bailiff.register import service
+from bailiff.register import service, transitions
 from bailiff.register.schemas import Envelope, TransitionIn
 from bailiff.web.deps import (CurrentActor, CurrentProfile, DbSession, RawJson, ReadSession, ServiceKey, in_plain_read,
                               in_read_session)
@@ -71,7 +71,7 @@ def post_batch(payload: RawJson, session: DbSession, actor: CurrentActor, profil
 def post_transition(register_number: RegisterNumber, body: TransitionIn, session: DbSession,
                     actor: CurrentActor) -> dict[str, Any]:
     _check_transition_input(session, register_number, body)
-    result = service.transition(session=session, register_number=register_number, action=body.action,
+    result = transitions.transition(session=session, register_number=register_number, action=body.action,
                                 reason=body.reason, actor=actor, department=body.department)
     return {"register_number": result.register_number, "status": result.status, "leaf_index": result.leaf_index}
 

@@ -1,4 +1,5 @@
-"""Use cases of the register: registration (one or many writs), transitions, verification.
+"""Use cases of the register: registration (one or many writs) and the register's reads
+(documents, statuses, verification); a writ's moves along its life cycle are in `transitions`.
 
 Each public function runs in the caller's transaction (the web layer or CLI commits at the
 boundary). Registration verifies signatures and rules before touching the register, then takes
@@ -8,14 +9,13 @@ the log lock, so a batch is stored whole-or-nothing per item: a rejected item st
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from bailiff.core import audit, outbox, sequences, translog
 from bailiff.core.actor import Actor
@@ -23,44 +23,18 @@ from bailiff.core.clock import local_today, to_millis, utcnow
 from bailiff.core.crypto import SCHEMES, b64decode, canonical_json, sha256
 from bailiff.core.bulk import insert_rows
 from bailiff.core.db import one_of
-from bailiff.core.errors import BailiffError, Conflict, FieldError, NotFound
+from bailiff.core.errors import FieldError, NotFound
 from bailiff.jurisdictions import Profile
 from bailiff.orgs import service as orgs
 from bailiff.orgs.rules import can_issue
 from bailiff.register import rules
 from bailiff.register.models import Writ
+from bailiff.register.results import ItemResult
 from bailiff.register.rules import Status
 from bailiff.register.schemas import Envelope, WritDocument
+from bailiff.register.transitions import status_event, status_leaf
 
 MAX_BATCH = 10_000
-
-
-@dataclass
-class ItemResult:
-    """Outcome of one envelope: accepted (new or replayed) or rejected with reasons."""
-
-    index: int
-    register_number: str | None = None
-    leaf_index: int | None = None
-    status: str | None = None
-    document_hash: str | None = None
-    replay: bool = False
-    conflict: bool = False
-    errors: list[FieldError] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> bool:
-        """Whether the writ is (now or already) in the register."""
-        return self.register_number is not None
-
-    def as_json(self) -> dict[str, Any]:
-        """The per-item entry of a batch response."""
-        if self.accepted:
-            return {"index": self.index, "result": "accepted", "register_number": self.register_number,
-                    "leaf_index": self.leaf_index, "status": self.status, "document_hash": self.document_hash,
-                    "replay": self.replay}
-        return {"index": self.index, "result": "rejected", "conflict": self.conflict,
-                "errors": [e.as_dict() for e in self.errors]}
 
 
 @dataclass
@@ -224,13 +198,13 @@ def _store(session: Session, candidates: list[_Candidate], *, actor: Actor,
         if original is not None:
             superseded.append((original.register_number, register_number))
             leaf = tree_size + len(leaves)
-            leaves.append(_status_leaf(original.register_number, original.status, Status.SUPERSEDED,
+            leaves.append(status_leaf(original.register_number, original.status, Status.SUPERSEDED,
                                        "supersede", c.issuer_code, now))
             audits.append(audit.audit_row(actor=actor, action="writ.superseded", subject_type="writ",
                                           subject_id=original.register_number, log_leaf_index=leaf, at=now,
                                           reason=f"duplicate {register_number} issued (CPC art. 430)",
                                           details={"from": original.status, "duplicate": register_number}))
-            events.append(_status_event(original.register_number, c.issuer_code, original.status, Status.SUPERSEDED, leaf, now))
+            events.append(status_event(original.register_number, c.issuer_code, original.status, Status.SUPERSEDED, leaf, now))
     # Numbers were reserved for every candidate; replays and refusals give theirs back, so the
     # register's numbers stay consecutive (an auditor asks what became of a missing one).
     sequences.give_back(session, "writ", len(candidates) - len(new_rows))
@@ -270,91 +244,6 @@ def _duplicate_error(original: _Known | None, c: _Candidate) -> FieldError | Non
         return FieldError("document.duplicate.original_number", "duplicate.original.status",
                           f"the original is {original.status} and cannot be replaced")
     return None
-
-
-def _status_leaf(register_number: str, old: str, new: Status, action: str, actor_code: str, now: Any) -> bytes:
-    return canonical_json({"v": 1, "event": "writ.status_changed", "register_number": register_number,
-                           "from": old, "to": new.value, "action": action, "actor": actor_code,
-                           "at": to_millis(now)})
-
-
-def _status_event(register_number: str, issuer: str, old: str, new: Status, leaf: int,
-                  now: Any, department: str | None = None) -> dict[str, Any]:
-    return outbox.event_row(topic="writ.status_changed", key=f"writ.status:{register_number}:{leaf}", at=now,
-                            payload={"register_number": register_number, "issuer": issuer, "from": old,
-                                     "to": new.value, "leaf_index": leaf, "department": department})
-
-
-def transition(*, session: Session, register_number: str, action: str, reason: str, actor: Actor,
-               department: str | None = None) -> ItemResult:
-    """Move a writ along its life cycle (present, start_execution, complete, return, recall)."""
-    outcome = transition_many(session=session, register_numbers=[register_number], action=action, reason=reason,
-                              actor=actor, department=department)[register_number]
-    if isinstance(outcome, BailiffError):
-        raise outcome
-    return outcome
-
-
-def _sync(session: Session, numbers: set[str], status: str, at: Any) -> None:
-    """Writs of these numbers already loaded in the session see the new status (as committed)."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Writ) and obj.register_number in numbers:
-            set_committed_value(obj, "status", status)
-            set_committed_value(obj, "status_changed_at", at)
-
-
-def transition_many(*, session: Session, register_numbers: Sequence[str], action: str, reason: str, actor: Actor,
-                    department: str | None = None) -> dict[str, ItemResult | BailiffError]:
-    """The same move for many writs under one log lock: a result, or the refusal, per writ."""
-    tree_size = translog.lock(session)
-    # Core rows, not ORM objects: a batch of thousands neither parses documents nor has to be kept in
-    # step with the identity map (`_sync` below does that for writs a caller holds).
-    writs = {w.register_number: w for w in session.execute(
-        select(Writ.register_number, Writ.status, Writ.issuer_id, Writ.superseded_by, Writ.document_hash,
-               Writ.document[("issuer", "code")].as_string().label("issuer_code"))
-        .where(one_of(session, Writ.register_number, register_numbers)))}
-    now = utcnow()
-    out: dict[str, ItemResult | BailiffError] = {}
-    moved: list[tuple[Any, str, Status]] = []
-    for number in dict.fromkeys(register_numbers):
-        writ = writs.get(number)
-        if writ is None:
-            out[number] = NotFound(f"no writ {number} in the register")
-            continue
-        try:
-            new = rules.check_transition(action=action, status=Status(writ.status), actor_role=actor.role,
-                                         actor_is_issuer=actor.org_id == writ.issuer_id,
-                                         superseded_by=writ.superseded_by)
-        except BailiffError as exc:
-            out[number] = exc
-            continue
-        moved.append((writ, writ.status, new))
-    for old in {old for _, old, _ in moved}:
-        for target in {new for _, o, new in moved if o == old}:
-            numbers = [w.register_number for w, o, new in moved if o == old and new == target]
-            # The conditional UPDATE is the last guard against a lost update, even if a caller forgot the lock.
-            changed = session.execute(update(Writ).where(one_of(session, Writ.register_number, numbers),
-                                                         Writ.status == old)
-                                      .values(status=target.value, status_changed_at=now)
-                                      .execution_options(synchronize_session=False)).rowcount
-            if changed != len(numbers):
-                raise Conflict("a writ changed meanwhile; try again")
-            _sync(session, set(numbers), target.value, now)
-    if not moved:
-        return out
-    first = translog.append(session, [_status_leaf(w.register_number, old, new, action, actor.ident, now)
-                                      for w, old, new in moved], tree_size=tree_size)
-    audits, events = [], []
-    for offset, (writ, old, new) in enumerate(moved):
-        leaf = first + offset
-        audits.append(audit.audit_row(actor=actor, action=f"writ.{action}", subject_type="writ",
-                                      subject_id=writ.register_number, reason=reason, log_leaf_index=leaf, at=now,
-                                      details={"from": old, "to": new.value, "department": department}))
-        events.append(_status_event(writ.register_number, writ.issuer_code, old, new, leaf, now, department))
-        out[writ.register_number] = ItemResult(0, writ.register_number, leaf, new.value, writ.document_hash.hex())
-    audit.record(session, audits)
-    outbox.emit(session, events)
-    return out
 
 
 def get_writ(*, session: Session, register_number: str) -> Writ:

@@ -28,12 +28,18 @@ def _status(client: TestClient, number: str) -> str:
     return client.get(f"/api/v1/writs/{number}/verification").json()["status"]
 
 
-def test_a_writ_under_a_running_proceeding_is_moved_only_by_the_proceeding(
-        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+def _running(client: TestClient, database: Database, settings: Settings, court: Issuer,
+             bailiffs: Issuer) -> tuple[str, str]:
+    """A writ presented and its proceeding opened and drawn: (register number, proceeding number)."""
     office, _ = make_office(database, [10])
     number = present(client, court, bailiffs, office, own_debtor=True)
     drain(database, settings)
-    proceeding = proceeding_of(database, number).number
+    return number, proceeding_of(database, number).number
+
+
+def test_a_writ_under_a_running_proceeding_is_moved_only_by_the_proceeding(
+        client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
+    number, proceeding = _running(client, database, settings, court, bailiffs)
     for action in ("complete", "return", "terminate"):
         refused = _writ_move(client, bailiffs, number, action)
         assert refused.status_code == 409, refused.text
@@ -60,10 +66,7 @@ def test_a_department_is_one_that_exists_and_only_at_presentation(client: TestCl
 
 def test_a_duplicate_of_a_writ_in_execution_carries_its_proceeding_on(
         client: TestClient, database: Database, settings: Settings, court: Issuer, bailiffs: Issuer) -> None:
-    office, _ = make_office(database, [10])
-    original = present(client, court, bailiffs, office, own_debtor=True)
-    drain(database, settings)
-    proceeding = proceeding_of(database, original).number
+    original, proceeding = _running(client, database, settings, court, bailiffs)
     doc = _document_of(database, original)
     lost = dict(doc, duplicate={"original_number": doc["number"], "sequence": 1})
     created = client.post("/api/v1/writs", json=sign_envelope(lost, court.key), headers=court.headers)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from bailiff.core.actor import Actor
 from bailiff.core.db import Database
 from bailiff.core.errors import BailiffError
-from bailiff.register import service
+from bailiff.register import transitions
 from tests.conftest import Issuer, make_org
 
 
@@ -111,7 +111,7 @@ def test_concurrent_presentations_exactly_one_wins(client: TestClient, court: Is
             barrier.wait()
             try:
                 with database.transaction() as session:
-                    service.transition(session=session, register_number=number, action="present",
+                    transitions.transition(session=session, register_number=number, action="present",
                                        reason="race", actor=actor)
                 outcomes.append("won")
             except BailiffError as exc:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from bailiff.demo import mention_writs
 from bailiff.demo import people as pp
 from bailiff.identity.identifiers import is_valid, validate
 from bailiff.jurisdictions import load_profile
@@ -32,7 +33,7 @@ def _dump(seed: int) -> str:
     rng = random.Random(seed)
     population = pp.make_population(rng, 300)
     mentions = pp.make_mentions(rng, population, 400)
-    writs = list(pp.to_writs(rng, mentions, "MS-77-0042", TODAY))
+    writs = list(mention_writs.to_writs(rng, mentions, "MS-77-0042", TODAY))
     return json.dumps([[asdict(p) for p in population], [asdict(m) for m in mentions], writs],
                       ensure_ascii=False, default=str)
 
@@ -178,17 +179,17 @@ def test_writs_pass_intake_rules(bench) -> None:
     profile = load_profile("ru")
     rng = random.Random(11)
     for code in ("MS-77-0042", "RS-16-001"):
-        writs = list(pp.to_writs(rng, mentions[:1500], code, TODAY))
+        writs = list(mention_writs.to_writs(rng, mentions[:1500], code, TODAY))
         assert len({w["number"] for w in writs}) == len(writs)
         for doc, m in zip(writs, mentions, strict=False):
             parsed = WritDocument.model_validate(doc)
             assert document_errors(parsed, profile=profile, today=TODAY) == []
             assert doc["issuer"]["code"] == code and doc["debtors"] == [m.party]
-            assert pp.mention_id_of(doc["number"]) == m.mention_id
+            assert mention_writs.mention_id_of(doc["number"]) == m.mention_id
         assert {w["type"] for w in writs} == ({"court_order", "writ_of_execution"} if code.startswith("MS")
                                               else {"writ_of_execution"})
     with pytest.raises(ValueError):
-        pp.mention_id_of("ФС № 12")
+        mention_writs.mention_id_of("ФС № 12")
 
 
 def test_rejected_at_intake(bench) -> None:
@@ -200,6 +201,6 @@ def test_rejected_at_intake(bench) -> None:
     for m in rejected:
         assert "identifier_typo" in m.variation
         assert sum(not is_valid(k, v) for k, v in m.party["identifiers"].items()) == 1
-    for doc in pp.to_writs(random.Random(5), rejected, "MS-77-0042", TODAY):
+    for doc in mention_writs.to_writs(random.Random(5), rejected, "MS-77-0042", TODAY):
         errors = document_errors(WritDocument.model_validate(doc), profile=profile, today=TODAY)
         assert [e.rule for e in errors] in (["inn.checksum"], ["snils.checksum"])
